@@ -1,0 +1,113 @@
+"""The hall's state: rows by attempt, newer versions only, plus what the
+console measures over time (battery drain, heartbeat gaps).
+
+Used live by the console, and to rebuild the hall at a past moment from the
+event log (replay) and for reports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .flags import FlagHit, RowContext, Thresholds, compute_flags
+from .rows import CandidateRow
+from .states import AttemptState
+
+_SAMPLES_KEPT = 12
+
+
+@dataclass
+class _Telemetry:
+    battery: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=_SAMPLES_KEPT))
+    seen: deque[float] = field(default_factory=lambda: deque(maxlen=_SAMPLES_KEPT))
+
+    def drain_per_min(self) -> float | None:
+        """Least-squares slope of battery over time, percent per minute (drain > 0)."""
+        pts = list(self.battery)
+        if len(pts) < 3 or pts[-1][0] - pts[0][0] < 60:
+            return None
+        n = len(pts)
+        mt = sum(p[0] for p in pts) / n
+        mb = sum(p[1] for p in pts) / n
+        var = sum((p[0] - mt) ** 2 for p in pts)
+        if var == 0:
+            return None
+        slope = sum((p[0] - mt) * (p[1] - mb) for p in pts) / var
+        return -slope * 60.0
+
+    def max_gap_s(self) -> float | None:
+        seen = list(self.seen)
+        if len(seen) < 2:
+            return None
+        return max(b - a for a, b in zip(seen, seen[1:], strict=False))
+
+
+class HallState:
+    """Rows keyed by attempt_id; a row whose version is not newer is ignored."""
+
+    def __init__(self, thresholds: Thresholds | None = None) -> None:
+        self.rows: dict[str, CandidateRow] = {}
+        self.thresholds = thresholds or Thresholds()
+        self.session_starts_at: datetime | None = None
+        self.session_ends_at: datetime | None = None
+        self._telemetry: dict[str, _Telemetry] = {}
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self._telemetry.clear()
+
+    def apply(self, row: CandidateRow) -> bool:
+        """Take the row if it is newer than what we hold. True when it changed."""
+        held = self.rows.get(row.attempt_id)
+        if held is not None and row.version <= held.version:
+            return False
+        self.rows[row.attempt_id] = row
+        tele = self._telemetry.setdefault(row.attempt_id, _Telemetry())
+        if row.last_seen is not None:
+            ts = row.last_seen.timestamp()
+            if not tele.seen or ts > tele.seen[-1]:
+                tele.seen.append(ts)
+                if row.battery_pct is not None and not row.charging:
+                    tele.battery.append((ts, row.battery_pct))
+                elif row.charging:
+                    tele.battery.clear()
+        return True
+
+    def apply_many(self, rows: Iterable[CandidateRow]) -> list[str]:
+        return [r.attempt_id for r in rows if self.apply(r)]
+
+    def context(self, attempt_id: str, now: datetime) -> RowContext:
+        tele = self._telemetry.get(attempt_id)
+        return RowContext(
+            now=now,
+            session_starts_at=self.session_starts_at,
+            session_ends_at=self.session_ends_at,
+            battery_drain_per_min=tele.drain_per_min() if tele else None,
+            heartbeat_gap_s=tele.max_gap_s() if tele else None,
+        )
+
+    def battery_history(self, attempt_id: str) -> list[tuple[float, int]]:
+        tele = self._telemetry.get(attempt_id)
+        return list(tele.battery) if tele else []
+
+    def flags(self, attempt_id: str, now: datetime) -> list[FlagHit]:
+        row = self.rows[attempt_id]
+        return compute_flags(row, self.context(attempt_id, now), self.thresholds)
+
+    def state_counts(self) -> Counter[AttemptState]:
+        return Counter(r.state for r in self.rows.values())
+
+    def attention(self, now: datetime) -> list[tuple[CandidateRow, FlagHit]]:
+        """(row, its most severe flag) for every flagged row, most severe and oldest first."""
+        from .flags import Severity, attention_key
+
+        out: list[tuple[CandidateRow, FlagHit]] = []
+        for aid, row in self.rows.items():
+            hits = self.flags(aid, now)
+            if hits and hits[0].severity > Severity.INFO:
+                out.append((row, hits[0]))
+        out.sort(key=lambda pair: attention_key(pair[1]))
+        return out

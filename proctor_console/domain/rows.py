@@ -1,0 +1,184 @@
+"""The candidate row: what snapshots and events carry for one attempt.
+
+The service builds rows with :meth:`CandidateRow.to_json`; the console reads
+them with :func:`parse_row`, which accepts what it can of a damaged row and
+says what it dropped, so one bad field never hides a whole candidate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from .states import AttemptState
+
+ROW_FIELDS = (
+    "attempt_id", "session_id", "candidate_no", "name", "hall_id", "seat", "seat_row",
+    "seat_col", "state", "lock_count", "max_locks", "last_lock_reason", "locked_since",
+    "battery_pct", "charging", "network", "last_seen", "app_version", "platform",
+    "os_version", "screen", "answered", "total_questions", "resumes", "device_count",
+    "submit_pending_since", "receipt_id", "received_at", "open_escalations",
+    "help_requested_since", "version",
+)  # fmt: skip
+"""The fields of api.md, in its order. Extra fields below are our additions."""
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 (with Z or an offset) -> aware UTC datetime; None when absent or bad."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_time(value: datetime | None) -> str | None:
+    """Aware datetime -> '2026-11-30T12:00:00.123Z' (UTC, with Z)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    text = value.astimezone(UTC).isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+@dataclass
+class CandidateRow:
+    attempt_id: str
+    version: int = 0
+    session_id: str = ""
+    candidate_no: str = ""
+    name: str = ""
+    hall_id: str = ""
+    seat: str = ""
+    seat_row: int | None = None
+    seat_col: int | None = None
+    state: AttemptState = AttemptState.NOT_JOINED
+    lock_count: int = 0
+    max_locks: int = 5
+    last_lock_reason: str | None = None
+    locked_since: datetime | None = None
+    battery_pct: int | None = None
+    charging: bool | None = None
+    network: str | None = None
+    last_seen: datetime | None = None
+    app_version: str | None = None
+    platform: str | None = None
+    os_version: str | None = None
+    screen: str | None = None
+    answered: int = 0
+    total_questions: int = 0
+    resumes: int = 0
+    device_count: int = 0
+    submit_pending_since: datetime | None = None
+    receipt_id: str | None = None
+    received_at: datetime | None = None
+    open_escalations: int = 0
+    help_requested_since: datetime | None = None
+    # Our additions to api.md's row (allowed: "add to it, never break it").
+    help_reason: str | None = None
+    deadline: datetime | None = None  # the attempt's end, with any extension
+    submit_cause: str | None = None  # lock_limit | time | proctor, when auto-submitted
+    info_required: bool = False
+    last_unlock_mode: str | None = None  # push | code | offline
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, datetime):
+                value = format_time(value)
+            elif isinstance(value, AttemptState):
+                value = value.value
+            out[f.name] = value
+        return out
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state is AttemptState.LOCKED
+
+
+_TIME_FIELDS = {f.name for f in fields(CandidateRow) if "datetime" in str(f.type)}
+_INT_FIELDS = {
+    "version", "seat_row", "seat_col", "lock_count", "max_locks", "battery_pct", "answered",
+    "total_questions", "resumes", "device_count", "open_escalations",
+}  # fmt: skip
+_BOOL_FIELDS = {"charging", "info_required"}
+_STR_FIELDS = {
+    f.name for f in fields(CandidateRow)
+} - _TIME_FIELDS - _INT_FIELDS - _BOOL_FIELDS - {"state"}
+
+
+class RowError(ValueError):
+    """The data cannot be a candidate row at all (no attempt_id or version)."""
+
+
+@dataclass
+class ParsedRow:
+    row: CandidateRow
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_row(data: Any) -> ParsedRow:
+    """Read a row from JSON data, keeping every field that makes sense.
+
+    Unknown fields are ignored; a field of the wrong type, or an absurd value
+    (battery 900 %), is dropped to its default and named in ``problems``.
+    """
+    if not isinstance(data, dict):
+        raise RowError("a candidate row must be a JSON object")
+    attempt_id = data.get("attempt_id")
+    if not isinstance(attempt_id, (str, int)) or isinstance(attempt_id, bool) or attempt_id == "":
+        raise RowError("a candidate row needs an attempt_id")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise RowError(f"row {attempt_id}: version must be an integer")
+    row = CandidateRow(attempt_id=str(attempt_id), version=version)
+    problems: list[str] = []
+    for name, value in data.items():
+        if name in ("attempt_id", "version") or value is None:
+            continue
+        if name == "state":
+            try:
+                row.state = AttemptState(value)
+            except ValueError:
+                problems.append(f"unknown state {value!r}")
+        elif name in _TIME_FIELDS:
+            parsed = parse_time(value)
+            if parsed is None:
+                problems.append(f"{name} is not a time")
+            else:
+                setattr(row, name, parsed)
+        elif name in _INT_FIELDS:
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append(f"{name} is not an integer")
+            else:
+                setattr(row, name, value)
+        elif name in _BOOL_FIELDS:
+            if not isinstance(value, bool):
+                problems.append(f"{name} is not true/false")
+            else:
+                setattr(row, name, value)
+        elif name in _STR_FIELDS:
+            if isinstance(value, (dict, list)):
+                problems.append(f"{name} is not text")
+            else:
+                setattr(row, name, str(value))
+    if row.battery_pct is not None and not 0 <= row.battery_pct <= 100:
+        problems.append(f"battery {row.battery_pct} % is impossible")
+        row.battery_pct = None
+    for name in ("lock_count", "answered", "resumes", "device_count", "open_escalations"):
+        if getattr(row, name) < 0:
+            problems.append(f"{name} is negative")
+            setattr(row, name, 0)
+    if row.max_locks < 1:
+        problems.append("max_locks is below 1")
+        row.max_locks = 5
+    return ParsedRow(row, problems)

@@ -76,13 +76,9 @@ def device_problems(
         minimum = MIN_OS_VERSION[plat]
         if not version_at_least(os_version, minimum):
             name = "iOS" if plat is Platform.IOS else "Android"
-            problems.append(
-                DeviceProblem("os_version", f"{name} {minimum} or later is required.")
-            )
+            problems.append(DeviceProblem("os_version", f"{name} {minimum} or later is required."))
     if screen is not None:
         size = parse_screen(screen)
         if size is None or size[0] < MIN_SCREEN[0] or size[1] < MIN_SCREEN[1]:
-            problems.append(
-                DeviceProblem("screen", "A screen of at least 1280x720 is required.")
-            )
+            problems.append(DeviceProblem("screen", "A screen of at least 1280x720 is required."))
     return problems

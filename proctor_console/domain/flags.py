@@ -113,14 +113,19 @@ def compute_flags(
 
     if state is AttemptState.LOCKED:
         reason = row.last_lock_reason or "?"
-        hits.append(FlagHit(Flag.LOCKED, row.locked_since, f"{reason} {row.lock_count}/{row.max_locks}"))
+        hits.append(
+            FlagHit(Flag.LOCKED, row.locked_since, f"{reason} {row.lock_count}/{row.max_locks}")
+        )
     if row.help_requested_since is not None and state not in FINAL_STATES:
         hits.append(FlagHit(Flag.HELP_REQUESTED, row.help_requested_since, row.help_reason or ""))
     if live and row.max_locks > 1 and row.lock_count == row.max_locks - 1:
-        hits.append(FlagHit(Flag.LAST_CHANCE, row.locked_since, f"{row.lock_count}/{row.max_locks}"))
-    if row.submit_pending_since is not None and (
-        now - row.submit_pending_since
-    ).total_seconds() > t.stuck_submitting_after_s:
+        hits.append(
+            FlagHit(Flag.LAST_CHANCE, row.locked_since, f"{row.lock_count}/{row.max_locks}")
+        )
+    if (
+        row.submit_pending_since is not None
+        and (now - row.submit_pending_since).total_seconds() > t.stuck_submitting_after_s
+    ):
         held = f"receipt {row.receipt_id}" if row.receipt_id else "no paper on server"
         hits.append(FlagHit(Flag.STUCK_SUBMITTING, row.submit_pending_since, held))
     if live and row.last_seen is not None:
@@ -151,16 +156,16 @@ def compute_flags(
         and (now - ctx.session_starts_at).total_seconds() > t.not_joined_after_s
     ):
         hits.append(
-            FlagHit(Flag.NOT_JOINED, ctx.session_starts_at + timedelta(seconds=t.not_joined_after_s))
+            FlagHit(
+                Flag.NOT_JOINED, ctx.session_starts_at + timedelta(seconds=t.not_joined_after_s)
+            )
         )
     if state is AttemptState.INFO_PENDING:
         hits.append(FlagHit(Flag.INFO_PENDING, row.last_seen))
     if state is not AttemptState.NOT_JOINED:
         problems = device_problems(row.platform, row.os_version, row.app_version, row.screen)
         if problems:
-            hits.append(
-                FlagHit(Flag.OUTDATED_DEVICE, None, "; ".join(p.field for p in problems))
-            )
+            hits.append(FlagHit(Flag.OUTDATED_DEVICE, None, "; ".join(p.field for p in problems)))
     if row.device_count > 1:
         hits.append(FlagHit(Flag.DEVICE_CHANGED, None, f"{row.device_count}"))
     if row.open_escalations > 0:

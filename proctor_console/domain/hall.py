@@ -11,8 +11,9 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
-from .flags import FlagHit, RowContext, Thresholds, compute_flags
+from .flags import FlagHit, RowContext, Severity, Thresholds, attention_key, compute_flags
 from .rows import CandidateRow
 from .states import AttemptState
 
@@ -42,7 +43,7 @@ class _Telemetry:
         seen = list(self.seen)
         if len(seen) < 2:
             return None
-        return max(b - a for a, b in zip(seen, seen[1:], strict=False))
+        return max(b - a for a, b in pairwise(seen))
 
 
 class HallState:
@@ -102,8 +103,6 @@ class HallState:
 
     def attention(self, now: datetime) -> list[tuple[CandidateRow, FlagHit]]:
         """(row, its most severe flag) for every flagged row, most severe and oldest first."""
-        from .flags import Severity, attention_key
-
         out: list[tuple[CandidateRow, FlagHit]] = []
         for aid, row in self.rows.items():
             hits = self.flags(aid, now)

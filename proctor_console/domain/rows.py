@@ -111,9 +111,9 @@ _INT_FIELDS = {
     "total_questions", "resumes", "device_count", "open_escalations",
 }  # fmt: skip
 _BOOL_FIELDS = {"charging", "info_required"}
-_STR_FIELDS = {
-    f.name for f in fields(CandidateRow)
-} - _TIME_FIELDS - _INT_FIELDS - _BOOL_FIELDS - {"state"}
+_STR_FIELDS = (
+    {f.name for f in fields(CandidateRow)} - _TIME_FIELDS - _INT_FIELDS - _BOOL_FIELDS - {"state"}
+)
 
 
 class RowError(ValueError):

@@ -14,9 +14,18 @@ NOW = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
 
 def row(**kw: object) -> CandidateRow:
     base: dict[str, object] = dict(
-        attempt_id="a1", version=1, state=AttemptState.ANSWERING, last_seen=NOW,
-        battery_pct=80, charging=False, network="wifi", app_version="3.5.0",
-        platform="android", os_version="12", screen="2400x1080", device_count=1,
+        attempt_id="a1",
+        version=1,
+        state=AttemptState.ANSWERING,
+        last_seen=NOW,
+        battery_pct=80,
+        charging=False,
+        network="wifi",
+        app_version="3.5.0",
+        platform="android",
+        os_version="12",
+        screen="2400x1080",
+        device_count=1,
     )
     base.update(kw)
     return CandidateRow(**base)  # type: ignore[arg-type]
@@ -59,15 +68,24 @@ def test_offline_only_while_live() -> None:
 
 def test_stuck_submitting_says_whether_server_holds_paper() -> None:
     pending = NOW - timedelta(seconds=61)
-    no_paper = compute_flags(row(state=AttemptState.SUBMITTING, submit_pending_since=pending), RowContext(now=NOW))
+    no_paper = compute_flags(
+        row(state=AttemptState.SUBMITTING, submit_pending_since=pending), RowContext(now=NOW)
+    )
     assert no_paper[0].flag is Flag.STUCK_SUBMITTING
     assert "no paper" in no_paper[0].detail
     held = compute_flags(
-        row(state=AttemptState.SUBMITTED, submit_pending_since=pending, receipt_id="R1", received_at=NOW),
+        row(
+            state=AttemptState.SUBMITTED,
+            submit_pending_since=pending,
+            receipt_id="R1",
+            received_at=NOW,
+        ),
         RowContext(now=NOW),
     )
     assert held[0].flag is Flag.STUCK_SUBMITTING and "R1" in held[0].detail
-    assert Flag.STUCK_SUBMITTING not in flags(row(state=AttemptState.SUBMITTING, submit_pending_since=NOW - timedelta(seconds=59)))
+    assert Flag.STUCK_SUBMITTING not in flags(
+        row(state=AttemptState.SUBMITTING, submit_pending_since=NOW - timedelta(seconds=59))
+    )
 
 
 def test_battery_low_unless_charging() -> None:
@@ -78,8 +96,12 @@ def test_battery_low_unless_charging() -> None:
 
 def test_battery_wont_last_from_drain_rate() -> None:
     ends = NOW + timedelta(minutes=60)
-    assert Flag.BATTERY_WONT_LAST in flags(row(battery_pct=50), session_ends_at=ends, battery_drain_per_min=1.0)
-    assert Flag.BATTERY_WONT_LAST not in flags(row(battery_pct=50), session_ends_at=ends, battery_drain_per_min=0.5)
+    assert Flag.BATTERY_WONT_LAST in flags(
+        row(battery_pct=50), session_ends_at=ends, battery_drain_per_min=1.0
+    )
+    assert Flag.BATTERY_WONT_LAST not in flags(
+        row(battery_pct=50), session_ends_at=ends, battery_drain_per_min=0.5
+    )
 
 
 def test_weak_network_and_irregular_heartbeats() -> None:
@@ -106,15 +128,31 @@ def test_outdated_device_changed_escalated_help() -> None:
 
 def test_custom_thresholds() -> None:
     t = Thresholds(battery_low_pct=50)
-    assert Flag.BATTERY_LOW in [h.flag for h in compute_flags(row(battery_pct=40), RowContext(now=NOW), t)]
+    assert Flag.BATTERY_LOW in [
+        h.flag for h in compute_flags(row(battery_pct=40), RowContext(now=NOW), t)
+    ]
 
 
 def test_hall_ignores_older_versions_and_orders_attention() -> None:
     hall = HallState()
-    assert hall.apply(row(attempt_id="a", version=2, state=AttemptState.LOCKED, locked_since=NOW - timedelta(minutes=1)))
+    assert hall.apply(
+        row(
+            attempt_id="a",
+            version=2,
+            state=AttemptState.LOCKED,
+            locked_since=NOW - timedelta(minutes=1),
+        )
+    )
     assert not hall.apply(row(attempt_id="a", version=1))
     assert hall.rows["a"].state is AttemptState.LOCKED
-    hall.apply(row(attempt_id="b", version=1, state=AttemptState.LOCKED, locked_since=NOW - timedelta(minutes=3)))
+    hall.apply(
+        row(
+            attempt_id="b",
+            version=1,
+            state=AttemptState.LOCKED,
+            locked_since=NOW - timedelta(minutes=3),
+        )
+    )
     hall.apply(row(attempt_id="c", version=1, battery_pct=5))
     order = [r.attempt_id for r, _ in hall.attention(NOW)]
     assert order == ["b", "a", "c"]
@@ -123,13 +161,25 @@ def test_hall_ignores_older_versions_and_orders_attention() -> None:
 def test_hall_measures_battery_drain() -> None:
     hall = HallState()
     for i in range(6):
-        hall.apply(row(version=i + 1, last_seen=NOW + timedelta(seconds=30 * i), battery_pct=60 - i))
+        hall.apply(
+            row(version=i + 1, last_seen=NOW + timedelta(seconds=30 * i), battery_pct=60 - i)
+        )
     rate = hall.context("a1", NOW).battery_drain_per_min
     assert rate is not None and abs(rate - 2.0) < 0.01
 
 
 def test_parse_row_keeps_what_it_can() -> None:
-    parsed = parse_row({"attempt_id": "x", "version": 3, "battery_pct": 900, "state": "locked", "lock_count": "two", "surprise": 1, "name": "张三"})
+    parsed = parse_row(
+        {
+            "attempt_id": "x",
+            "version": 3,
+            "battery_pct": 900,
+            "state": "locked",
+            "lock_count": "two",
+            "surprise": 1,
+            "name": "张三",
+        }
+    )
     assert parsed.row.state is AttemptState.LOCKED
     assert parsed.row.battery_pct is None
     assert parsed.row.name == "张三"

@@ -103,8 +103,10 @@ class LiveFeed:
         backoff_initial: float = 0.5,
         backoff_max: float = 10.0,
     ) -> None:
-        if read_timeout <= 15.0 and stale_after >= 15.0:
-            raise ValueError("read_timeout must exceed the service's keep-alive interval (15 s)")
+        if read_timeout <= stale_after:
+            # A silent stream must be shown stale before the read times out and reconnects;
+            # with the defaults both exceed the service's keep-alive interval (15 s).
+            raise ValueError("read_timeout must exceed stale_after")
         self.api = api
         self.session_id = session_id
         self.hall_id = hall_id

@@ -1,0 +1,373 @@
+"""The simulated hall: many phones in one asyncio process, one shared HTTP client.
+
+``Hall`` runs inside any asyncio loop (the CLI's, the demo's, a test's):
+``await hall.run()`` plays the scenario until its end, until every phone is
+done, or until ``hall.stop()``; ``hall.record`` holds what the service
+acknowledged. Simulated time runs ``speed`` times faster than the wall clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from .phone import Phone, Unreachable
+from .plan import plan_phone
+from .record import Record
+from .roster import Candidate
+from .scenario import Scenario
+
+log = logging.getLogger("proctor_console.simulator")
+
+MIN_HEARTBEAT_WALL_SECONDS = 0.2
+API_PREFIX = "/api/v1"
+
+
+class HallError(Exception):
+    """The hall cannot run (bad exam code, unreachable server); the message says what to fix."""
+
+
+class SimClock:
+    """Simulated seconds since the start, running ``speed`` times the loop's clock."""
+
+    def __init__(self, speed: float) -> None:
+        self.speed = speed
+        self.loop = asyncio.get_running_loop()
+        self.t0 = self.loop.time()
+
+    def now(self) -> float:
+        return (self.loop.time() - self.t0) * self.speed
+
+    def wall_at(self, t: float) -> float:
+        return self.t0 + t / self.speed
+
+
+def base_url(server: str) -> str:
+    """'http://h:p', 'http://h:p/' or 'http://h:p/api/v1' -> 'http://h:p/api/v1'."""
+    url = server.strip().rstrip("/")
+    if url.endswith(API_PREFIX):
+        url = url[: -len(API_PREFIX)]
+    return url + API_PREFIX
+
+
+class Hall:
+    def __init__(
+        self,
+        server: str,
+        exam_code: str,
+        candidates: Sequence[Candidate],
+        scenario: Scenario,
+        *,
+        seed: int = 0,
+        speed: float = 1.0,
+        duration_minutes: float | None = None,
+        keypad: tuple[str, int] | None = None,
+        client: httpx.AsyncClient | None = None,
+        progress: Callable[[str], None] | None = None,
+        progress_every: float = 5.0,
+        request_timeout: float = 30.0,
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be above 0")
+        self.server = server
+        self.api = base_url(server)
+        self.exam_code = exam_code
+        self.candidates = list(candidates)
+        self.scenario = scenario
+        self.seed = seed
+        self.speed = speed
+        minutes = (
+            duration_minutes if duration_minutes is not None else scenario.scenario.duration_minutes
+        )
+        self.horizon = minutes * 60.0
+        self.keypad_address = keypad
+        self._own_client = client is None
+        self.client = client
+        self.request_timeout = request_timeout
+        self.progress = progress
+        self.progress_every = progress_every
+        self.min_heartbeat_sim = MIN_HEARTBEAT_WALL_SECONDS * speed
+        self.record = Record(
+            server=server,
+            exam_code=exam_code,
+            scenario=scenario.name,
+            seed=seed,
+            speed=speed,
+            phones=len(self.candidates),
+        )
+        self.phones: dict[str, Phone] = {}
+        self.stopping = False
+        self.ready = asyncio.Event()
+        self.server_offset = 0.0
+        self.requests = 0
+        self.request_seconds = 0.0
+        self.clock: SimClock
+        self._stop_event: asyncio.Event | None = None
+        self._lag_window = 0.0
+        self._keypad_server: asyncio.Server | None = None
+        self._bugs = 0
+
+    # -- HTTP -------------------------------------------------------------------
+
+    async def post(
+        self, path: str, body: dict[str, Any] | None, token: str | None
+    ) -> tuple[int, Any]:
+        assert self.client is not None
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        started = time.perf_counter()
+        self.requests += 1
+        try:
+            response = await self.client.post(
+                self.api + path, json=body if body is not None else {}, headers=headers
+            )
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            self.record.errors["network"] += 1
+            raise Unreachable(str(exc)) from None
+        finally:
+            self.request_seconds += time.perf_counter() - started
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {}
+        if response.status_code >= 400:
+            code = ""
+            if isinstance(answer, dict) and isinstance(answer.get("error"), dict):
+                code = str(answer["error"].get("code", ""))
+            self.record.errors[f"{response.status_code} {code}".strip()] += 1
+        return response.status_code, answer
+
+    async def _check_service(self) -> None:
+        """Fail fast, without joining anyone, when the server or the exam code is wrong."""
+        probe = {
+            "exam_code": self.exam_code,
+            "candidate_no": "__simulator_probe__",
+            "device": {
+                "device_id": "sim-probe", "platform": "android", "os_version": "12",
+                "app_version": "3.6.1", "model": "probe", "screen": "1920x1080",
+            },
+        }  # fmt: skip
+        try:
+            status, answer = await self.post("/device/join", probe, None)
+        except Unreachable as exc:
+            raise HallError(
+                f"cannot reach the exam service at {self.server} ({exc or 'no answer'}); "
+                "check --server and that the service is running"
+            ) from None
+        code = ""
+        if isinstance(answer, dict) and isinstance(answer.get("error"), dict):
+            code = str(answer["error"].get("code", ""))
+        if status == 404 and code == "exam_code_not_found":
+            raise HallError(
+                f"the service knows no open exam with code {self.exam_code} "
+                "(exam_code_not_found); check --exam-code"
+            )
+        if status == 404 and code != "candidate_not_found":
+            raise HallError(
+                f"{self.server} does not answer the device API at {self.api}/device/join "
+                f"(HTTP 404); check --server"
+            )
+        if status >= 500:
+            raise HallError(f"the exam service at {self.server} fails (HTTP {status}); see its log")
+        self.record.errors.clear()
+
+    # -- the keypad ---------------------------------------------------------------
+
+    def enter_code(self, candidate_no: str, code: str) -> str | None:
+        """A proctor types ``code`` on a candidate's phone: None if the phone took it, else why not."""
+        code = str(code).strip()
+        if not (len(code) == 6 and code.isdigit()):
+            return "a code is 6 digits"
+        phone = self.phones.get(str(candidate_no))
+        if phone is None:
+            return f"no candidate {candidate_no} in this simulated hall"
+        return phone.type_code(code)
+
+    async def _keypad_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        try:
+            while line := await reader.readline():
+                error: str | None
+                try:
+                    msg = json.loads(line)
+                    if not isinstance(msg, dict) or "candidate_no" not in msg or "code" not in msg:
+                        raise ValueError
+                except ValueError:
+                    error = (
+                        'send one JSON object per line: {"candidate_no": "...", "code": "123456"}'
+                    )
+                else:
+                    error = self.enter_code(str(msg["candidate_no"]), str(msg["code"]))
+                    # Never log the code itself.
+                    log.info("keypad: code for %s %s", msg["candidate_no"], error or "taken")
+                reply = {"ok": True} if error is None else {"ok": False, "error": error}
+                writer.write((json.dumps(reply) + "\n").encode())
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    async def _start_keypad(self) -> None:
+        if self.keypad_address is None:
+            return
+        host, port = self.keypad_address
+        try:
+            self._keypad_server = await asyncio.start_server(self._keypad_connection, host, port)
+        except OSError as exc:
+            raise HallError(
+                f"the keypad cannot listen on {host}:{port} ({exc.strerror}); pick another --keypad port"
+            ) from None
+        bound = self._keypad_server.sockets[0].getsockname()
+        self.keypad_address = (host, int(bound[1]))
+
+    # -- running --------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Ask the hall to end soon; ``run()`` then returns the record."""
+        self.stopping = True
+        if self._stop_event is not None:
+            self._stop_event.set()
+        for phone in self.phones.values():
+            phone.wake()
+
+    def note_bug(self, candidate_no: str, kind: str, exc: Exception) -> None:
+        self._bugs += 1
+        self.record.errors[f"simulator:{type(exc).__name__}"] += 1
+        if self._bugs <= 5:
+            log.error("phone %s failed at %s: %r", candidate_no, kind, exc, exc_info=exc)
+
+    async def run(self) -> Record:
+        self._stop_event = asyncio.Event()
+        if self.client is None:
+            pool = max(10, min(200, len(self.candidates) // 10))
+            self.client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.request_timeout, connect=10.0, pool=None),
+                limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
+            )
+        tasks: list[asyncio.Task[None]] = []
+        helpers: list[asyncio.Task[None]] = []
+        try:
+            await self._check_service()
+            await self._start_keypad()
+            self.record.started_at = _now_text()
+            self.clock = SimClock(self.speed)
+            for cand in self.candidates:
+                plan = plan_phone(self.scenario, self.seed, cand.candidate_no, self.horizon)
+                phone = Phone(self, plan, cand.name)
+                phone.schedule_plan()
+                self.phones[cand.candidate_no] = phone
+            self.ready.set()
+            tasks = [
+                asyncio.create_task(p.run(), name=f"phone {p.no}") for p in self.phones.values()
+            ]
+            helpers = [
+                asyncio.create_task(self._measure_lag()),
+                asyncio.create_task(self._report()),
+            ]
+            all_done = asyncio.gather(*tasks)
+            end = asyncio.create_task(self._stop_event.wait())
+            horizon = asyncio.create_task(asyncio.sleep(self.horizon / self.speed + 0.5))
+            done, _ = await asyncio.wait(
+                {all_done, end, horizon}, return_when=asyncio.FIRST_COMPLETED
+            )  # type: ignore[arg-type]
+            if all_done in done:
+                self.record.stopped_because = "every phone is done"
+            elif end in done:
+                self.record.stopped_because = "stopped"
+            else:
+                self.record.stopped_because = f"{self.horizon / 60:g} simulated minutes passed"
+            self.stopping = True
+            for phone in self.phones.values():
+                phone.wake()
+            # Requests in flight get a moment to finish so the record stays true.
+            await asyncio.wait(tasks, timeout=min(5.0, self.request_timeout)) if tasks else None
+            for task in (*tasks, end, horizon):
+                task.cancel()
+            await asyncio.gather(*tasks, end, horizon, return_exceptions=True)
+            if not all_done.done():
+                all_done.cancel()
+            await asyncio.gather(all_done, return_exceptions=True)
+        finally:
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+            if self._keypad_server is not None:
+                self._keypad_server.close()
+                await self._keypad_server.wait_closed()
+            if self._own_client and self.client is not None:
+                await self.client.aclose()
+                self.client = None
+            if hasattr(self, "clock"):
+                self.record.simulated_seconds = min(self.clock.now(), self.horizon)
+            self.record.ended_at = _now_text()
+        if self.progress:
+            for line in self.record.summary_lines():
+                self.progress(line)
+        return self.record
+
+    async def _measure_lag(self) -> None:
+        """How late the event loop wakes up: the simulator's own capacity, not the server's."""
+        loop = asyncio.get_running_loop()
+        tick = 0.1
+        while True:
+            before = loop.time()
+            await asyncio.sleep(tick)
+            lag = loop.time() - before - tick
+            self._lag_window = max(self._lag_window, lag)
+            self.record.max_lag_seconds = max(self.record.max_lag_seconds, lag)
+
+    def counts(self) -> Counter[str]:
+        c: Counter[str] = Counter()
+        for phone in self.phones.values():
+            if phone.attempt_id is not None:
+                c["joined"] += 1
+            if phone.app == "dead":
+                c["dead"] += 1
+            elif phone.app == "on" and not phone.online:
+                c["offline"] += 1
+            if phone.phase in ("answering", "locked", "submitting", "submitted"):
+                c[phone.phase] += 1
+        return c
+
+    def progress_line(self, rate: float) -> str:
+        c = self.counts()
+        errors = sum(v for k, v in self.record.errors.items())
+        mean_ms = 1000 * self.request_seconds / self.requests if self.requests else 0.0
+        return (
+            f"[{self.clock.now() / 60:6.1f} min] joined {c['joined']}/{len(self.phones)}, "
+            f"answering {c['answering']}, locked {c['locked']}, submitting {c['submitting']}, "
+            f"submitted {c['submitted']}, offline {c['offline']}, dead {c['dead']} | "
+            f"{rate:.0f} req/s ({mean_ms:.0f} ms), errors {errors}, lag {self._lag_window:.2f} s"
+        )
+
+    async def _report(self) -> None:
+        last_requests, last_time = self.requests, time.perf_counter()
+        while True:
+            await asyncio.sleep(self.progress_every)
+            now = time.perf_counter()
+            rate = (self.requests - last_requests) / max(now - last_time, 1e-6)
+            last_requests, last_time = self.requests, now
+            line = self.progress_line(rate)
+            if self._lag_window > 1.0:
+                line += (
+                    f"  FALLING BEHIND by up to {self._lag_window:.1f} s: "
+                    "lower --speed or --candidates"
+                )
+            if self.progress:
+                self.progress(line)
+            else:
+                log.info("%s", line)
+            self._lag_window = 0.0
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ..domain.rows import RowError, parse_row, parse_time
+from ..domain.rows import CandidateRow, RowError, parse_row, parse_time
 from .connect import API_PREFIX, normalize_server_url
 from .errors import (
     ApiError,
@@ -542,42 +542,54 @@ class ConsoleApi:
 
     async def _attempt_action(
         self, attempt_id: str, action: str, body: dict[str, Any], what: str
-    ) -> dict[str, Any]:
-        answer = await self.post_json(f"/attempts/{_segment(attempt_id)}/{action}", body, what=what)
-        return answer if isinstance(answer, dict) else {"result": answer}
+    ) -> Any:
+        return await self.post_json(f"/attempts/{_segment(attempt_id)}/{action}", body, what=what)
 
-    async def reopen(self, attempt_id: str, reason: str) -> dict[str, Any]:
+    async def _row_action(
+        self, attempt_id: str, action: str, body: dict[str, Any], what: str
+    ) -> CandidateRow:
+        """An action whose answer is the candidate's new row."""
+        answer = await self._attempt_action(attempt_id, action, body, what)
+        if isinstance(answer, dict) and isinstance(answer.get("candidate"), dict):
+            answer = answer["candidate"]
+        try:
+            return parse_row(answer).row
+        except RowError as exc:
+            raise self._not_ours(what, RecordError(str(exc))) from None
+
+    async def reopen(self, attempt_id: str, reason: str) -> CandidateRow:
         """Support only: reopen a submitted paper (an abnormal case)."""
-        return await self._attempt_action(
+        return await self._row_action(
             attempt_id, "reopen", {"reason": reason}, "reopening the paper"
         )
 
-    async def reset_locks(self, attempt_id: str, reason: str) -> dict[str, Any]:
+    async def reset_locks(self, attempt_id: str, reason: str) -> CandidateRow:
         """Support only: set the lock count back to zero."""
-        return await self._attempt_action(
+        return await self._row_action(
             attempt_id, "reset-locks", {"reason": reason}, "resetting the locks"
         )
 
-    async def extend(self, attempt_id: str, reason: str, minutes: int) -> dict[str, Any]:
+    async def extend(self, attempt_id: str, reason: str, minutes: int) -> CandidateRow:
         """Support only: give the attempt more time."""
-        return await self._attempt_action(
+        return await self._row_action(
             attempt_id, "extend", {"reason": reason, "minutes": minutes}, "extending the time"
         )
 
     async def message(self, attempt_id: str, text: str) -> str:
         """Send a short text (≤ 200 characters) to the phone; returns the command id."""
-        answer = await self._attempt_action(
-            attempt_id, "message", {"text": text}, "sending the message"
-        )
-        return str(answer.get("command_id", ""))
+        what = "sending the message"
+        answer = await self._attempt_action(attempt_id, "message", {"text": text}, what)
+        if not isinstance(answer, dict) or answer.get("command_id") is None:
+            raise self._not_ours(what, RecordError("no command_id"))
+        return str(answer["command_id"])
 
-    async def help_ack(self, attempt_id: str) -> dict[str, Any]:
+    async def help_ack(self, attempt_id: str) -> CandidateRow:
         """Tell the candidate a proctor is on the way (clears the help request)."""
-        return await self._attempt_action(attempt_id, "help/ack", {}, "answering the help request")
+        return await self._row_action(attempt_id, "help/ack", {}, "answering the help request")
 
-    async def force_submit(self, attempt_id: str, reason: str) -> dict[str, Any]:
-        """Submit the paper now with the answers saved so far."""
-        return await self._attempt_action(
+    async def force_submit(self, attempt_id: str, reason: str) -> CandidateRow:
+        """Submit the paper now with the answers saved so far (state auto_submitted, cause proctor)."""
+        return await self._row_action(
             attempt_id, "force-submit", {"reason": reason}, "submitting the paper"
         )
 

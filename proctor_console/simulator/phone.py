@@ -493,9 +493,16 @@ class Phone:
             self.hall.record.errors[f"lock:{_code(answer)}"] += 1
             return True
         state = str(answer.get("state"))
+        known = self.lock_count
         self.lock_count = int(answer.get("lock_count", self.lock_count + 1))
         self.max_locks = int(answer.get("max_locks", self.max_locks))
         self.server_state = state
+        if self.lock_count == known:
+            # The service did not count it (it had this attempt locked already, or final).
+            self.hall.record.events["lock_not_counted"] += 1
+            if state in FINAL:
+                self.phase = "submitted"
+            return True
         record = self.hall.record
         record.locks.append(
             {
@@ -692,6 +699,10 @@ class Phone:
             record.submissions.append(entry)
             record.events["submitted"] += 1
             self.at(t + self.react.uniform(0.5, 2), "heartbeat_final")
+        elif _code(answer) == "locked":
+            # The service still has the paper locked: the candidate waits for the proctor.
+            self.phase = "locked"
+            self.at(t + 30, "submit")
         elif 400 <= status < 500 and status not in (408, 429):
             # The service will not take it (already auto-submitted, time over): stop spinning.
             record.errors[f"submit:{_code(answer)}"] += 1

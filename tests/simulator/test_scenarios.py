@@ -66,7 +66,7 @@ def test_a_scenario_file_by_path(tmp_path) -> None:
     path.write_text("[locks]\nper_hour = 5\n", encoding="utf-8")
     s = load_scenario(str(path))
     assert s.name == "busy" and s.locks.per_hour == 5
-    with pytest.raises(ScenarioError, match="no scenario named 'clam'.*calm, end-rush, rough"):
+    with pytest.raises(ScenarioError, match=r"no scenario named 'clam'.*calm, end-rush, rough"):
         load_scenario("clam")
 
 
@@ -118,7 +118,7 @@ def test_candidate_numbers() -> None:
 
 def test_candidates_csv() -> None:
     rows = parse_candidates_csv("candidate_no,name\nA1,王伟\nA2\n\n")
-    assert [(c.candidate_no, c.name) for c in rows][0] == ("A1", "王伟")
+    assert (rows[0].candidate_no, rows[0].name) == ("A1", "王伟")
     assert rows[1].candidate_no == "A2" and rows[1].name  # a made-up name
     with pytest.raises(RosterError, match="line 3: candidate number A1 appears twice"):
         parse_candidates_csv("A1\nA2\nA1\n", "f.csv")

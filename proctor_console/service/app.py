@@ -1,0 +1,162 @@
+"""The ASGI application: middleware, startup, and the routes of api.md under /api/v1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..domain.rows import format_time
+from .auth import LoginThrottle
+from .background import Background, TelemetryBuffer
+from .errors import install_handlers
+from .storage import Store
+
+log = logging.getLogger("proctor_console.service")
+access_log = logging.getLogger("proctor_console.service.access")
+
+MAX_BODY = 1_000_000
+
+
+class ServiceState:
+    """What the routes share: storage, the telemetry buffer, caches, throttles."""
+
+    def __init__(self, db_url: str) -> None:
+        self.store = Store(db_url)
+        self.telemetry = TelemetryBuffer(self.store)
+        self.background = Background(self.store, self.telemetry)
+        self.throttle = LoginThrottle()
+        self.device_tokens: dict[str, tuple[str, datetime, float]] = {}
+
+
+def _plain_response(status: int, code: str, message: str) -> tuple[Message, Message]:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    start: Message = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+    }
+    return start, {"type": "http.response.body", "body": body}
+
+
+class EdgeMiddleware:
+    """X-Server-Time on every answer, body size and encoding limits, one log line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status_holder = {"status": 0}
+        scope.setdefault("state", {})
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                headers = list(message.get("headers", []))
+                now = datetime.now(UTC)
+                headers.append((b"x-server-time", (format_time(now) or "").encode()))
+                message = {**message, "headers": [h for h in headers if h[0].lower() != b"server"]}
+            await send(message)
+
+        try:
+            if scope["method"] in ("POST", "PUT", "PATCH"):
+                rejected = await self._buffer_body(scope, receive)
+                if isinstance(rejected, tuple):
+                    for m in rejected:
+                        await send_wrapper(m)
+                    return
+                receive = rejected
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            who = scope["state"].get("who", "-")
+            access_log.info("%s %s %s %.1fms %s", scope["method"], scope["path"], status_holder["status"], elapsed, who)
+
+    async def _buffer_body(self, scope: Scope, receive: Receive) -> Receive | tuple[Message, Message]:
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                if int(declared) > MAX_BODY:
+                    return _plain_response(413, "payload_too_large", f"The body is larger than {MAX_BODY // 1000} kB.")
+            except ValueError:
+                return _plain_response(400, "bad_request", "Content-Length is not a number.")
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                return _plain_response(413, "payload_too_large", f"The body is larger than {MAX_BODY // 1000} kB.")
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        ctype = headers.get(b"content-type", b"").lower()
+        if body and (b"json" in ctype or b"csv" in ctype or b"text" in ctype):
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                return _plain_response(400, "bad_encoding", "The body is not valid UTF-8.")
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return replay
+
+
+def create_app(db_url: str, *, run_background: bool = True) -> FastAPI:
+    """The service for one database. Startup (migrate, bootstrap admin, background tasks)
+    runs in the lifespan; in-process tests enter ``app.router.lifespan_context(app)``."""
+    state = ServiceState(db_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from . import migrate
+        from .admin import bootstrap_admin
+
+        await migrate.upgrade(state.store)
+        await bootstrap_admin(
+            state.store, os.environ.get("PROCTOR_ADMIN_USER"), os.environ.get("PROCTOR_ADMIN_PASSWORD")
+        )
+        if run_background:
+            state.background.start()
+        try:
+            yield
+        finally:
+            await state.background.stop()
+            await state.store.dispose()
+
+    app = FastAPI(
+        title="Proctor Console exam service",
+        version="1",
+        description="The exam service of Proctor Console: device API for phones, console API for proctors, support, leads and admins.",
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    install_handlers(app)
+    from .routes import router
+
+    app.include_router(router, prefix="/api/v1")
+    app.add_middleware(EdgeMiddleware)
+    return app
+

@@ -1,0 +1,147 @@
+"""Work the service does on its own: batched heartbeat telemetry and the time sweeper."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+
+from . import exam
+from .storage import Store, attempts, events, utcnow
+
+log = logging.getLogger("proctor_console.service")
+
+#: A heartbeat that changes only last_seen re-sends the row at most this often.
+SEEN_RESEND = timedelta(seconds=10)
+TELEMETRY_FIELDS = ("battery_pct", "charging", "network", "answered")
+
+
+class TelemetryBuffer:
+    """Heartbeat telemetry kept in memory and written about once a second, in one transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: dict[str, dict[str, Any]] = {}
+
+    def add(self, attempt_id: str, telemetry: dict[str, Any]) -> None:
+        self.pending[attempt_id] = telemetry
+
+    def discard(self, attempt_id: str) -> None:
+        self.pending.pop(attempt_id, None)
+
+    async def flush(self) -> int:
+        if not self.pending:
+            return 0
+        batch, self.pending = self.pending, {}
+        ids = list(batch)
+        written = 0
+        try:
+            async with self.store.write() as conn:
+                for start in range(0, len(ids), 400):
+                    written += await self._flush_chunk(conn, ids[start : start + 400], batch)
+        except Exception:
+            # Keep what we had unless newer telemetry has arrived meanwhile.
+            for aid, tel in batch.items():
+                self.pending.setdefault(aid, tel)
+            raise
+        return written
+
+    async def _flush_chunk(self, conn: Any, ids: list[str], batch: dict[str, dict[str, Any]]) -> int:
+        rows = (await conn.execute(exam.ATTEMPT_SELECT.where(attempts.c.id.in_(ids)))).mappings().all()
+        full: list[dict[str, Any]] = []
+        seen_only: list[dict[str, Any]] = []
+        new_events: list[dict[str, Any]] = []
+        now = utcnow()
+        for row in rows:
+            a = dict(row)
+            tel = batch[a["id"]]
+            changed = any(tel.get(f) != a[f] for f in TELEMETRY_FIELDS if f in tel)
+            stale = a["seen_in_event"] is None or tel["last_seen"] - a["seen_in_event"] >= SEEN_RESEND
+            if changed or stale:
+                a.update(tel)
+                a["version"] += 1
+                a["seen_in_event"] = tel["last_seen"]
+                full.append({"b_id": a["id"], "b_version": a["version"], **{f"b_{k}": a[k] for k in (*TELEMETRY_FIELDS, "last_seen")}})
+                new_events.append({
+                    "at": now, "session_id": a["session_id"], "hall_id": a["hall_id"], "attempt_id": a["id"],
+                    "type": "candidate", "kind": None, "actor": None, "detail": None, "data": exam.row_json(a),
+                })
+            else:
+                seen_only.append({"b_id": a["id"], "b_last_seen": tel["last_seen"]})
+        if full:
+            await conn.execute(
+                update(attempts).where(attempts.c.id == bindparam("b_id")).values(
+                    version=bindparam("b_version"),
+                    seen_in_event=bindparam("b_last_seen"),
+                    **{k: bindparam(f"b_{k}") for k in (*TELEMETRY_FIELDS, "last_seen")},
+                ),
+                full,
+            )
+            await conn.execute(insert(events), new_events)
+        if seen_only:
+            await conn.execute(
+                update(attempts).where(attempts.c.id == bindparam("b_id")).values(last_seen=bindparam("b_last_seen")),
+                seen_only,
+            )
+        return len(full)
+
+
+async def telemetry_loop(buffer: TelemetryBuffer, interval: float = 1.0) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await buffer.flush()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("telemetry flush failed; will retry")
+
+
+async def sweeper_loop(store: Store, interval: float = 1.0) -> None:
+    """About once a second: auto-submit attempts whose time is over."""
+    states = [s.value for s in exam.TIME_SUBMITTABLE]
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            async with store.read() as conn:
+                due = (
+                    await conn.execute(
+                        select(attempts.c.id).where(attempts.c.state.in_(states)).where(attempts.c.deadline <= utcnow()).limit(1)
+                    )
+                ).first()
+            if due is not None:
+                async with store.write() as conn:
+                    count = await exam.sweep_overdue(conn)
+                if count:
+                    log.info("auto-submitted %d attempt(s) whose time was over", count)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("time sweeper failed; will retry")
+
+
+class Background:
+    def __init__(self, store: Store, buffer: TelemetryBuffer) -> None:
+        self.store = store
+        self.buffer = buffer
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self.tasks = [
+            asyncio.create_task(telemetry_loop(self.buffer), name="telemetry-flush"),
+            asyncio.create_task(sweeper_loop(self.store), name="time-sweeper"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.tasks = []
+        with contextlib.suppress(Exception):
+            await self.buffer.flush()

@@ -105,6 +105,7 @@ class Hall:
         )
         self.phones: dict[str, Phone] = {}
         self.stopping = False
+        self.cut_by_horizon = False  # some phone still had plans when the time was up
         self.ready = asyncio.Event()
         self.server_offset = 0.0
         self.requests = 0
@@ -112,6 +113,7 @@ class Hall:
         self.clock: SimClock
         self._stop_event: asyncio.Event | None = None
         self._lag_window = 0.0
+        self._late_window: list[float] = []
         self._keypad_server: asyncio.Server | None = None
         self._bugs = 0
 
@@ -239,6 +241,11 @@ class Hall:
         for phone in self.phones.values():
             phone.wake()
 
+    def note_late(self, seconds: float) -> None:
+        """How late (wall seconds) a phone handled one of its timers."""
+        if len(self._late_window) < 20_000:
+            self._late_window.append(seconds)
+
     def note_bug(self, candidate_no: str, kind: str, exc: Exception) -> None:
         self._bugs += 1
         self.record.errors[f"simulator:{type(exc).__name__}"] += 1
@@ -279,12 +286,12 @@ class Hall:
             done, _ = await asyncio.wait(
                 {all_done, end, horizon}, return_when=asyncio.FIRST_COMPLETED
             )  # type: ignore[arg-type]
-            if all_done in done:
-                self.record.stopped_because = "every phone is done"
-            elif end in done:
+            if end in done:
                 self.record.stopped_because = "stopped"
-            else:
+            elif self.cut_by_horizon or all_done not in done:
                 self.record.stopped_because = f"{self.horizon / 60:g} simulated minutes passed"
+            else:
+                self.record.stopped_because = "every phone is done"
             self.stopping = True
             for phone in self.phones.values():
                 phone.wake()
@@ -338,29 +345,48 @@ class Hall:
                 c[phone.phase] += 1
         return c
 
-    def progress_line(self, rate: float) -> str:
+    def progress_line(self, rate: float, phones_late: float) -> str:
         c = self.counts()
-        errors = sum(v for k, v in self.record.errors.items())
+        errors = sum(self.record.errors.values())
         mean_ms = 1000 * self.request_seconds / self.requests if self.requests else 0.0
         return (
             f"[{self.clock.now() / 60:6.1f} min] joined {c['joined']}/{len(self.phones)}, "
             f"answering {c['answering']}, locked {c['locked']}, submitting {c['submitting']}, "
             f"submitted {c['submitted']}, offline {c['offline']}, dead {c['dead']} | "
-            f"{rate:.0f} req/s ({mean_ms:.0f} ms), errors {errors}, lag {self._lag_window:.2f} s"
+            f"{rate:.0f} req/s ({mean_ms:.0f} ms), errors {errors}, "
+            f"lag {self._lag_window:.2f} s, phones late {phones_late:.1f} s"
         )
 
+    def _phones_late(self) -> float:
+        """The 95th percentile of how late phones acted in the last window (wall seconds)."""
+        late = sorted(self._late_window)
+        self._late_window = []
+        return late[int(len(late) * 0.95)] if late else 0.0
+
     async def _report(self) -> None:
-        last_requests, last_time = self.requests, time.perf_counter()
+        last_requests, last_time, last_seconds = self.requests, time.perf_counter(), 0.0
         while True:
             await asyncio.sleep(self.progress_every)
             now = time.perf_counter()
             rate = (self.requests - last_requests) / max(now - last_time, 1e-6)
-            last_requests, last_time = self.requests, now
-            line = self.progress_line(rate)
-            if self._lag_window > 1.0:
+            window_ms = (
+                1000 * (self.request_seconds - last_seconds) / max(self.requests - last_requests, 1)
+            )
+            last_requests, last_time, last_seconds = self.requests, now, self.request_seconds
+            phones_late = self._phones_late()
+            self.record.max_phones_late_seconds = max(
+                self.record.max_phones_late_seconds, phones_late
+            )
+            line = self.progress_line(rate, phones_late)
+            if self._lag_window > 0.5:
                 line += (
-                    f"  FALLING BEHIND by up to {self._lag_window:.1f} s: "
+                    f"  FALLING BEHIND: the simulator wakes up to {self._lag_window:.1f} s late; "
                     "lower --speed or --candidates"
+                )
+            elif phones_late > 2.0:
+                line += (
+                    f"  FALLING BEHIND: phones act {phones_late:.1f} s late because the service "
+                    f"answers slowly ({window_ms:.0f} ms a request)"
                 )
             if self.progress:
                 self.progress(line)

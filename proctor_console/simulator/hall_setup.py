@@ -84,7 +84,9 @@ class SetupError(RuntimeError):
     """The service refused a setup step; the message says which and why."""
 
 
-async def _call(client: httpx.AsyncClient, method: str, url: str, token: str | None = None, **kwargs: Any) -> Any:
+async def _call(
+    client: httpx.AsyncClient, method: str, url: str, token: str | None = None, **kwargs: Any
+) -> Any:
     headers = kwargs.pop("headers", {})
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -95,7 +97,9 @@ async def _call(client: httpx.AsyncClient, method: str, url: str, token: str | N
             detail = f"{error['code']}: {error['message']}"
         except Exception:
             detail = response.text[:200]
-        raise SetupError(f"{method} {url.split('/api/v1', 1)[-1]} failed ({response.status_code}) {detail}")
+        raise SetupError(
+            f"{method} {url.split('/api/v1', 1)[-1]} failed ({response.status_code}) {detail}"
+        )
     return response.json()
 
 
@@ -125,7 +129,12 @@ async def create_exam(
     api = base_url.rstrip("/") + "/api/v1"
     rng = random.Random(seed if seed is not None else secrets.randbits(32))
     tag = secrets.token_hex(3)
-    login = await _call(client, "POST", f"{api}/auth/login", json={"username": admin_user, "password": admin_password})
+    login = await _call(
+        client,
+        "POST",
+        f"{api}/auth/login",
+        json={"username": admin_user, "password": admin_password},
+    )
     token = login["access_token"]
 
     per_hall = hall_rows * hall_cols if candidates is None else candidates
@@ -133,16 +142,39 @@ async def create_exam(
         raise SetupError(f"{per_hall} candidates do not fit a hall of {hall_rows}x{hall_cols}")
     halls: list[dict[str, Any]] = []
     for i in range(1 + extra_halls):
-        halls.append(await _call(client, "POST", f"{api}/halls", token, json={"name": f"第{i + 1}考场 {tag}", "rows": hall_rows, "columns": hall_cols}))
-    other = await _call(client, "POST", f"{api}/halls", token, json={"name": f"第{extra_halls + 2}考场 {tag}", "rows": 2, "columns": 2})
+        halls.append(
+            await _call(
+                client,
+                "POST",
+                f"{api}/halls",
+                token,
+                json={"name": f"第{i + 1}考场 {tag}", "rows": hall_rows, "columns": hall_cols},
+            )
+        )
+    other = await _call(
+        client,
+        "POST",
+        f"{api}/halls",
+        token,
+        json={"name": f"第{extra_halls + 2}考场 {tag}", "rows": 2, "columns": 2},
+    )
     filled_ids = [h["id"] for h in halls]
 
     async def account(role: str, hall_ids: list[str], label: str) -> Account:
         password = secrets.token_urlsafe(12)
         username = f"{label}-{tag}"
         user = await _call(
-            client, "POST", f"{api}/users", token,
-            json={"username": username, "password": password, "display_name": label, "role": role, "hall_ids": hall_ids},
+            client,
+            "POST",
+            f"{api}/users",
+            token,
+            json={
+                "username": username,
+                "password": password,
+                "display_name": label,
+                "role": role,
+                "hall_ids": hall_ids,
+            },
         )
         return Account(username, password, role, tuple(hall_ids), user["id"])
 
@@ -168,16 +200,28 @@ async def create_exam(
     roster: list[Candidate] = []
     serial = 1
     for index, hall in enumerate(halls):
-        seats = [(r, c) for r in range(1, hall_rows + 1) for c in range(1, hall_cols + 1)][:per_hall]
+        seats = [(r, c) for r in range(1, hall_rows + 1) for c in range(1, hall_cols + 1)][
+            :per_hall
+        ]
         for r, c in seats:
-            roster.append(Candidate(f"26{index + 1:02d}{serial:05d}", chinese_name(rng), hall["id"], r, c))
+            roster.append(
+                Candidate(f"26{index + 1:02d}{serial:05d}", chinese_name(rng), hall["id"], r, c)
+            )
             serial += 1
     others = [Candidate(f"2699{k:05d}", chinese_name(rng), other["id"], 1, k) for k in (1, 2)]
     rows = [
-        {"candidate_no": c.candidate_no, "name": c.name, "hall_id": c.hall_id, "seat_row": c.seat_row, "seat_col": c.seat_col}
+        {
+            "candidate_no": c.candidate_no,
+            "name": c.name,
+            "hall_id": c.hall_id,
+            "seat_row": c.seat_row,
+            "seat_col": c.seat_col,
+        }
         for c in [*roster, *others]
     ]
-    report = await _call(client, "POST", f"{api}/sessions/{session['id']}/roster", token, json={"rows": rows})
+    report = await _call(
+        client, "POST", f"{api}/sessions/{session['id']}/roster", token, json={"rows": rows}
+    )
     if report["rejected"]:
         raise SetupError(f"roster rows rejected: {report['rejected_rows'][:3]}")
     return ExamSetup(

@@ -135,12 +135,14 @@ class Phone:
         while self._timers and not hall.stopping and self.app != "left":
             t, _, kind, data = self._timers[0]
             if t >= hall.horizon:
+                hall.cut_by_horizon = True
                 break
             target = clock.wall_at(t)
             if target > loop.time():
                 await self._sleep_until(target)
                 continue
             heapq.heappop(self._timers)
+            hall.note_late(loop.time() - target)
             if self.app == "dead" and kind not in ("swap",):
                 continue
             try:
@@ -189,7 +191,7 @@ class Phone:
                 t + self.hall.scenario.join.update_minutes * 60, "join", {**data, "updated": True}
             )
             return
-        if status >= 500 or status == 429:
+        if status >= 500 or status == 429 or _code(answer) == "too_early":
             self.at(t + self.react.uniform(10, 30), "join", data)
             return
         if status != 200:
@@ -201,7 +203,9 @@ class Phone:
         self.token = answer["device_token"]
         session = answer.get("session") or {}
         self.total_questions = int(session.get("total_questions") or 50)
-        self.info_fields = list(session.get("info_fields") or ["name", "id_last4"])
+        self.info_fields = list(
+            answer.get("info_fields") or session.get("info_fields") or ["name", "id_last4"]
+        )
         self.max_locks = int(session.get("max_locks") or 5)
         self.unlock_seed = answer.get("unlock_seed") or self.unlock_seed
         state = str(answer.get("state"))
@@ -322,6 +326,8 @@ class Phone:
     async def _sync_answers(self, t: float) -> None:
         if not self.answers_dirty or not self.online or self.app != "on":
             return
+        if self.phase not in ("answering", "locked"):
+            return  # before the start the service takes no answers; after the submit none
         status, _ = await self.post(t, "/device/answers", {"answers": self.answers()})
         if status == 200:
             self.answers_dirty = False

@@ -42,7 +42,8 @@ class Record:
     events: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     unsupported: set[str] = field(default_factory=set)
-    max_lag_seconds: float = 0.0
+    max_lag_seconds: float = 0.0  # the event loop's own lateness
+    max_phones_late_seconds: float = 0.0  # 95th percentile of phones' lateness, worst window
     actions: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
 
     def action(self, candidate_no: str, t: float, what: str) -> None:
@@ -86,6 +87,7 @@ class Record:
             "stopped_because": self.stopped_because,
             "fingerprint": self.fingerprint(),
             "max_lag_seconds": round(self.max_lag_seconds, 3),
+            "max_phones_late_seconds": round(self.max_phones_late_seconds, 3),
             "counts": self.counts(),
             "events": dict(sorted(self.events.items())),
             "errors": dict(sorted(self.errors.items())),
@@ -118,7 +120,8 @@ class Record:
             f"{c['auto_submitted']}, help {c['help_requests']}, messages {c['messages']}",
             f"answers lost by spinning phones {c['lost_submit_answers']}, refused joins "
             f"{c['refused_joins']}, rejected codes {c['rejected_codes']}, max lag "
-            f"{self.max_lag_seconds:.2f} s, fingerprint {self.fingerprint()}",
+            f"{self.max_lag_seconds:.2f} s (phones late up to {self.max_phones_late_seconds:.1f} s), "
+            f"fingerprint {self.fingerprint()}",
         ]
         if self.errors:
             top = ", ".join(f"{k} {v}" for k, v in self.errors.most_common(6))

@@ -14,7 +14,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_PREFIX = "C"
+#: The exam set-up numbers its first hall's candidates 26 01 00001, 26 01 00002, ...
+DEFAULT_PREFIX = "2601"
 DEFAULT_WIDTH = 5
 
 
@@ -29,11 +30,11 @@ class Candidate:
 
 
 def candidate_numbers(n: int) -> list[str]:
-    """The default roster numbering: 'C00001', 'C00002', ... (n of them)."""
+    """The default roster numbering, as ``hall_setup.create_exam`` gives its first hall:
+    '260100001', '260100002', ... (n of them)."""
     if n < 0:
         raise ValueError("the number of candidates cannot be negative")
-    width = max(DEFAULT_WIDTH, len(str(n)))
-    return [f"{DEFAULT_PREFIX}{i:0{width}d}" for i in range(1, n + 1)]
+    return [f"{DEFAULT_PREFIX}{i:0{DEFAULT_WIDTH}d}" for i in range(1, n + 1)]
 
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"

@@ -78,7 +78,7 @@ def test_the_same_seed_gives_the_same_plan_and_another_seed_another() -> None:
     assert a == b
     assert a != c
     # One phone's plan does not depend on which other phones are in the hall.
-    assert plan_phone(s, 7, "C00042", 3600) == a[41]
+    assert plan_phone(s, 7, "260100042", 3600) == a[41]
 
 
 def test_plans_follow_the_scenario_rates() -> None:
@@ -109,7 +109,7 @@ def test_end_rush_everyone_is_there_and_submits() -> None:
 
 
 def test_candidate_numbers() -> None:
-    assert candidate_numbers(3) == ["C00001", "C00002", "C00003"]
+    assert candidate_numbers(3) == ["260100001", "260100002", "260100003"]
     assert len(set(candidate_numbers(5000))) == 5000
     assert [c.candidate_no for c in candidate_range("S", "0098", 3)] == ["S0098", "S0099", "S0100"]
     with pytest.raises(RosterError, match="START must be a number"):

@@ -1,0 +1,59 @@
+"""Background work on the qasync loop: every task held, its failure logged and
+reported in one place; starting a named task cancels the previous one of that
+name (a refresh replaces the refresh before it)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+log = logging.getLogger("proctor.tasks")
+
+
+class TaskSet:
+    def __init__(self, on_error: Callable[[str, BaseException], None] | None = None) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._named: dict[str, asyncio.Task[Any]] = {}
+        self.on_error = on_error
+
+    def start(
+        self, coro: Coroutine[Any, Any, Any], name: str, *, replace: bool = False
+    ) -> asyncio.Task[Any]:
+        if replace:
+            previous = self._named.get(name)
+            if previous is not None and not previous.done():
+                previous.cancel()
+        task = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._tasks.add(task)
+        self._named[name] = task
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if self._named.get(task.get_name()) is task:
+            del self._named[task.get_name()]
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            log.error("task %s failed", task.get_name(), exc_info=exc)
+            if self.on_error is not None:
+                self.on_error(task.get_name(), exc)
+
+    def running(self, name: str) -> bool:
+        task = self._named.get(name)
+        return task is not None and not task.done()
+
+    async def cancel_all(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def __len__(self) -> int:
+        return len(self._tasks)

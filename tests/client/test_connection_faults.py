@@ -62,7 +62,9 @@ async def test_nothing_listening_is_server_unreachable() -> None:
 async def test_a_web_page_where_the_api_should_be_is_not_this_api() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/openapi.json":
-            return httpx.Response(200, json={"openapi": "3.1.0", "info": {"title": "Shop"}, "paths": {"/cart": {}}})
+            return httpx.Response(
+                200, json={"openapi": "3.1.0", "info": {"title": "Shop"}, "paths": {"/cart": {}}}
+            )
         if request.url.path.endswith("/me"):
             return httpx.Response(200, html="<html>welcome</html>")
         return httpx.Response(404, html="<html>Not Found</html>")
@@ -90,7 +92,9 @@ async def test_the_service_error_shape_becomes_exceptions_with_its_message() -> 
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/api/v1/sessions":
-            return httpx.Response(503, text="<html>Bad gateway</html>", headers={"content-type": "text/html"})
+            return httpx.Response(
+                503, text="<html>Bad gateway</html>", headers={"content-type": "text/html"}
+            )
         status, code, message = answers[request.url.path]
         return httpx.Response(status, json={"error": {"code": code, "message": message}})
 
@@ -152,14 +156,20 @@ def write_self_signed_cert(folder: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
     )
     return cert_path, key_path
 
@@ -167,7 +177,9 @@ def write_self_signed_cert(folder: Path) -> tuple[Path, Path]:
 async def answer_me(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         await reader.readuntil(b"\r\n\r\n")
-        body = json.dumps({"id": "u1", "username": "wang", "role": "proctor", "hall_ids": []}).encode()
+        body = json.dumps(
+            {"id": "u1", "username": "wang", "role": "proctor", "hall_ids": []}
+        ).encode()
         writer.write(
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nX-Server-Time: 2026-11-30T12:00:00Z\r\n"
             + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
@@ -193,7 +205,9 @@ async def tls_server(tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
 
 
 @pytest.mark.asyncio
-async def test_unknown_certificate_is_rejected_and_the_ca_bundle_fixes_it(tls_server: tuple[str, Path]) -> None:
+async def test_unknown_certificate_is_rejected_and_the_ca_bundle_fixes_it(
+    tls_server: tuple[str, Path],
+) -> None:
     url, cert_path = tls_server
     async with make_http_client() as http:
         with pytest.raises(TlsError, match="CA bundle") as caught:

@@ -20,9 +20,9 @@ from proctor_console.domain.rows import CandidateRow
 
 
 def row(attempt_id: str, version: int, state: str = "answering") -> dict[str, object]:
-    return CandidateRow(attempt_id=attempt_id, version=version, candidate_no=f"N{attempt_id}").to_json() | {
-        "state": state
-    }
+    return CandidateRow(
+        attempt_id=attempt_id, version=version, candidate_no=f"N{attempt_id}"
+    ).to_json() | {"state": state}
 
 
 def sse(event: str, data: str, event_id: str) -> bytes:
@@ -49,7 +49,11 @@ class BrokenService:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/candidates"):
-            body = {"cursor": "10", "server_time": "2026-11-30T12:00:00Z", "candidates": [row("a1", 1), row("a2", 1)]}
+            body = {
+                "cursor": "10",
+                "server_time": "2026-11-30T12:00:00Z",
+                "candidates": [row("a1", 1), row("a2", 1)],
+            }
             return httpx.Response(200, json=body)
         assert request.url.path.endswith("/events")
         self.stream_requests.append(request)
@@ -74,7 +78,9 @@ async def test_malformed_events_are_reported_once_and_the_feed_goes_on() -> None
     batches: list[tuple[list[CandidateRow], bool]] = []
     statuses: list[FeedStatus] = []
     events: list[tuple[str, dict[str, object]]] = []
-    api = ConsoleApi("http://exam.test", make_http_client(transport=httpx.MockTransport(service)), token="t")
+    api = ConsoleApi(
+        "http://exam.test", make_http_client(transport=httpx.MockTransport(service)), token="t"
+    )
     feed = LiveFeed(
         api,
         "s1",
@@ -92,7 +98,10 @@ async def test_malformed_events_are_reported_once_and_the_feed_goes_on() -> None
 
     assert batches[0][1] is True and [r.attempt_id for r in batches[0][0]] == ["a1", "a2"]
     updates = [r for rows, reset in batches[1:] for r in rows if not reset]
-    assert [(r.attempt_id, r.version, r.state.value) for r in updates] == [("a1", 2, "locked"), ("a2", 2, "locked")]
+    assert [(r.attempt_id, r.version, r.state.value) for r in updates] == [
+        ("a1", 2, "locked"),
+        ("a2", 2, "locked"),
+    ]
     assert events == [("escalation", {"id": "e1", "attempt_id": "a1", "status": "open"})]
     # Three damaged events, told once in a sentence, then counted.
     assert feed.problems == 3
@@ -108,8 +117,15 @@ async def test_rows_arriving_together_are_delivered_in_one_batch() -> None:
     stream = b"".join(sse("candidate", json.dumps(row(f"a{i}", 5)), str(20 + i)) for i in range(30))
     service = BrokenService(stream)
     batches: list[tuple[list[CandidateRow], bool]] = []
-    api = ConsoleApi("http://exam.test", make_http_client(transport=httpx.MockTransport(service)), token="t")
-    feed = LiveFeed(api, "s1", on_rows=lambda rows, reset: batches.append((rows, reset)), on_status=lambda s: None)
+    api = ConsoleApi(
+        "http://exam.test", make_http_client(transport=httpx.MockTransport(service)), token="t"
+    )
+    feed = LiveFeed(
+        api,
+        "s1",
+        on_rows=lambda rows, reset: batches.append((rows, reset)),
+        on_status=lambda s: None,
+    )
     task = asyncio.create_task(feed.run())
     await wait_for(lambda: sum(len(rows) for rows, reset in batches if not reset) == 30)
     feed.stop()

@@ -21,7 +21,13 @@ def test_login_result_hides_the_token_from_repr() -> None:
         {
             "access_token": "very-secret",
             "expires_at": "2026-11-30T12:00:00Z",
-            "user": {"id": 1, "username": "wang", "display_name": "王老师", "role": "proctor", "hall_ids": ["h1"]},
+            "user": {
+                "id": 1,
+                "username": "wang",
+                "display_name": "王老师",
+                "role": "proctor",
+                "hall_ids": ["h1"],
+            },
         }
     )
     assert result.token == "very-secret"
@@ -44,8 +50,12 @@ def test_unlock_results() -> None:
     code = UnlockResult.from_json({"code": "123456", "expires_at": "2026-11-30T12:05:00Z"})
     assert code.status == "issued" and code.code == "123456"
     assert "123456" not in repr(code)
-    refused = BatchUnlockItem.from_json({"attempt_id": "a2", "error": {"code": "not_locked", "message": "Not locked."}})
-    assert not refused.ok and refused.error_code == "not_locked" and refused.message == "Not locked."
+    refused = BatchUnlockItem.from_json(
+        {"attempt_id": "a2", "error": {"code": "not_locked", "message": "Not locked."}}
+    )
+    assert (
+        not refused.ok and refused.error_code == "not_locked" and refused.message == "Not locked."
+    )
     done = BatchUnlockItem.from_json({"attempt_id": "a1", "status": "queued", "command_id": "c"})
     assert done.ok and done.result is not None and done.result.command_id == "c"
 

@@ -34,7 +34,17 @@ def test_the_extension_decides_the_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str, expected: str
 ) -> None:
     code, err = run(
-        ["report", "--server", "http://127.0.0.1:1", "--session", "s1", "--out", str(tmp_path / out), "--user", "u"],
+        [
+            "report",
+            "--server",
+            "http://127.0.0.1:1",
+            "--session",
+            "s1",
+            "--out",
+            str(tmp_path / out),
+            "--user",
+            "u",
+        ],
         capsys,
     )
     assert code == 2
@@ -48,7 +58,17 @@ def test_unreachable_server_is_one_line(
     port = free_port()
     out = tmp_path / "r.csv"
     code, err = run(
-        ["report", "--server", f"http://127.0.0.1:{port}", "--session", "s1", "--out", str(out), "--user", "wang"],
+        [
+            "report",
+            "--server",
+            f"http://127.0.0.1:{port}",
+            "--session",
+            "s1",
+            "--out",
+            str(out),
+            "--user",
+            "wang",
+        ],
         capsys,
     )
     assert code == 2
@@ -64,9 +84,33 @@ def test_missing_user_ca_bundle_or_folder(
     base = ["report", "--server", "http://127.0.0.1:1", "--session", "s1"]
     code, err = run([*base, "--out", str(tmp_path / "r.csv")], capsys)
     assert code == 2 and "--user" in err
-    code, err = run([*base, "--out", str(tmp_path / "r.csv"), "--user", "u", "--ca-bundle", str(tmp_path / "x.pem")], capsys)
+    code, err = run(
+        [
+            *base,
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--user",
+            "u",
+            "--ca-bundle",
+            str(tmp_path / "x.pem"),
+        ],
+        capsys,
+    )
     assert code == 2 and "--ca-bundle" in err
     code, err = run([*base, "--out", str(tmp_path / "no" / "r.csv"), "--user", "u"], capsys)
     assert code == 2 and "does not exist" in err
-    code, err = run(["report", "--server", "ftp://x", "--session", "s1", "--out", str(tmp_path / "r.csv"), "--user", "u"], capsys)
+    code, err = run(
+        [
+            "report",
+            "--server",
+            "ftp://x",
+            "--session",
+            "s1",
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--user",
+            "u",
+        ],
+        capsys,
+    )
     assert code == 2 and "--server" in err

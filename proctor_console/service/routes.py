@@ -641,9 +641,9 @@ async def batch_unlock(body: BatchUnlockBody, request: Request, actor: ActorDep,
                 async with conn.begin_nested():
                     a = await exam.load_attempt(conn, aid)
                     answer = await exam.console_unlock(conn, actor, a, body.mode, body.reason)
-                results.append({"attempt_id": aid, "ok": True, "status": 200, **answer})
+                results.append({"attempt_id": aid, "ok": True, "http_status": 200, **answer})
             except ApiError as exc:
-                results.append({"attempt_id": aid, "ok": False, "status": exc.status, "error": {"code": exc.code, "message": exc.message}})
+                results.append({"attempt_id": aid, "ok": False, "http_status": exc.status, "error": {"code": exc.code, "message": exc.message}})
         return {"results": results, "ok": sum(1 for r in results if r["ok"]), "failed": sum(1 for r in results if not r["ok"])}
 
     return await _idempotent(request, actor, idempotency_key, action)

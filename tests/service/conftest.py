@@ -32,8 +32,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest_asyncio.fixture
-async def svc(tmp_path: Path) -> AsyncIterator[AsgiService]:
-    async with asgi_service(tmp_path) as service:
+async def svc(db_url: str) -> AsyncIterator[AsgiService]:
+    """The real service in-process, on SQLite and (when configured) on PostgreSQL."""
+    async with asgi_service(db_url=db_url) as service:
         yield service
 
 

@@ -141,7 +141,8 @@ class LiveFeed:
     async def run(self) -> None:
         failures = 0
         need_snapshot = True
-        self._set_status("connecting")
+        self.status = FeedStatus("connecting", datetime.now(UTC), problems=self.problems)
+        self.on_status(self.status)
         try:
             while not self._stopping.is_set():
                 self._went_live = False

@@ -14,8 +14,6 @@ from PySide6.QtCore import QCoreApplication
 from ..domain.flags import Flag
 from ..domain.states import AttemptState
 
-translate = QCoreApplication.translate
-
 
 def state_text(state: AttemptState) -> str:
     names = {

@@ -277,7 +277,6 @@ class CandidateTableModel(QAbstractTableModel):
         return None
 
     def _display(self, row: CandidateRow, col: Column) -> str:
-        tr = QCoreApplication.translate
         if col is Column.SEAT:
             return row.seat
         if col is Column.NUMBER:
@@ -292,7 +291,7 @@ class CandidateTableModel(QAbstractTableModel):
             if note:
                 text += f" — {note}"
             if self._stale:
-                text += tr("CandidateTableModel", " (stale)")
+                text += QCoreApplication.translate("CandidateTableModel", " (stale)")
             return text
         if col is Column.FLAGS:
             hits = [h for h in self._flags.get(row.attempt_id, []) if h.severity > Severity.INFO]
@@ -304,13 +303,13 @@ class CandidateTableModel(QAbstractTableModel):
                 return ""
             return f"{row.battery_pct} %" + (" ⚡" if row.charging else "")
         if col is Column.NETWORK:
-            return {"none": tr("CandidateTableModel", "none"), "wifi": "Wi-Fi"}.get(
+            return {"none": QCoreApplication.translate("CandidateTableModel", "none"), "wifi": "Wi-Fi"}.get(
                 row.network or "", (row.network or "").upper()
             )
         if col is Column.LAST_SEEN:
             if row.last_seen is None:
                 return ""
-            return tr("CandidateTableModel", "%1 ago").replace(
+            return QCoreApplication.translate("CandidateTableModel", "%1 ago").replace(
                 "%1", duration_text((self._now - row.last_seen).total_seconds())
             )
         if col is Column.PROGRESS:

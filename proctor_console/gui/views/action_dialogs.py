@@ -231,18 +231,17 @@ class SettingsForm(QObject):
 
 def keys_text() -> str:
     """Help → Keys."""
-    t = QCoreApplication.translate
     rows = [
-        ("Ctrl+F, /", t("KeysHelp", "Filter the table (seat, candidate no., name)")),
-        ("Esc", t("KeysHelp", "Clear the filters")),
-        ("N / P", t("KeysHelp", "Next / previous candidate that needs you")),
-        ("U", t("KeysHelp", "Unlock the selected candidates (push to the phone)")),
-        ("C", t("KeysHelp", "Issue a one-time unlock code to type on the phone")),
-        ("A", t("KeysHelp", "Acknowledge a help request (you are on the way)")),
-        ("E", t("KeysHelp", "Escalate to support")),
-        ("Enter", t("KeysHelp", "Details of the selected candidate")),
-        ("F5", t("KeysHelp", "Refresh (new snapshot, re-sort)")),
-        ("Ctrl+O", t("KeysHelp", "Exam sessions")),
+        ("Ctrl+F, /", QCoreApplication.translate("KeysHelp", "Filter the table (seat, candidate no., name)")),
+        ("Esc", QCoreApplication.translate("KeysHelp", "Clear the filters")),
+        ("N / P", QCoreApplication.translate("KeysHelp", "Next / previous candidate that needs you")),
+        ("U", QCoreApplication.translate("KeysHelp", "Unlock the selected candidates (push to the phone)")),
+        ("C", QCoreApplication.translate("KeysHelp", "Issue a one-time unlock code to type on the phone")),
+        ("A", QCoreApplication.translate("KeysHelp", "Acknowledge a help request (you are on the way)")),
+        ("E", QCoreApplication.translate("KeysHelp", "Escalate to support")),
+        ("Enter", QCoreApplication.translate("KeysHelp", "Details of the selected candidate")),
+        ("F5", QCoreApplication.translate("KeysHelp", "Refresh (new snapshot, re-sort)")),
+        ("Ctrl+O", QCoreApplication.translate("KeysHelp", "Exam sessions")),
     ]
     body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
     return f"<table>{body}</table>"

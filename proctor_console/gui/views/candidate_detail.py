@@ -56,15 +56,14 @@ def timeline_kind_text(kind: str) -> str:
 
 def submission_advice(row: CandidateRow, now: datetime) -> str:
     """Plainly: does the server hold the paper, and what to tell the candidate."""
-    tr = QCoreApplication.translate
     if row.receipt_id:
         text = (
-            tr("CandidateDetail", "The server HAS this paper: receipt %1, received at %2.")
+            QCoreApplication.translate("CandidateDetail", "The server HAS this paper: receipt %1, received at %2.")
             .replace("%1", row.receipt_id)
             .replace("%2", clock_text(row.received_at))
         )
         if row.submit_pending_since is not None:
-            text += " " + tr(
+            text += " " + QCoreApplication.translate(
                 "CandidateDetail",
                 "The phone is still spinning. Tell the candidate: your paper is in, you may "
                 "close the app; nothing is lost.",
@@ -73,7 +72,7 @@ def submission_advice(row: CandidateRow, now: datetime) -> str:
     if row.submit_pending_since is not None:
         waited = int((now - row.submit_pending_since).total_seconds())
         return (
-            tr(
+            QCoreApplication.translate(
                 "CandidateDetail",
                 "The server has NOT received this paper (the phone has been submitting for %1 s). "
                 "Tell the candidate: wait a little; if it keeps spinning, close the app, re-enter "
@@ -82,7 +81,7 @@ def submission_advice(row: CandidateRow, now: datetime) -> str:
             ).replace("%1", str(waited))
         )
     if row.state is AttemptState.AUTO_SUBMITTED:
-        return tr("CandidateDetail", "The paper was auto-submitted (%1).").replace(
+        return QCoreApplication.translate("CandidateDetail", "The paper was auto-submitted (%1).").replace(
             "%1", row.submit_cause or "?"
         )
     return ""

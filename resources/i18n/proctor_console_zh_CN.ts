@@ -1,0 +1,1063 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AttentionModel</name>
+    <message>
+        <source>Seat</source>
+        <translation>座位</translation>
+    </message>
+    <message>
+        <source>Candidate</source>
+        <translation>考生</translation>
+    </message>
+    <message>
+        <source>What is wrong</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>持续</translation>
+    </message>
+    <message>
+        <source>Do this</source>
+        <translation>处理办法</translation>
+    </message>
+    <message>
+        <source>: server HAS the paper</source>
+        <translation>：服务器已收到试卷</translation>
+    </message>
+    <message>
+        <source>: server has NO paper</source>
+        <translation>：服务器未收到试卷</translation>
+    </message>
+</context>
+<context>
+    <name>CandidateDetail</name>
+    <message>
+        <source>Joined</source>
+        <translation>已进入</translation>
+    </message>
+    <message>
+        <source>Resumed (re-entered the code)</source>
+        <translation>重新进入（再次输入考试码）</translation>
+    </message>
+    <message>
+        <source>Joined from another device</source>
+        <translation>从另一台设备进入</translation>
+    </message>
+    <message>
+        <source>Info registered</source>
+        <translation>已登记信息</translation>
+    </message>
+    <message>
+        <source>Started answering</source>
+        <translation>开始答题</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Unlock issued</source>
+        <translation>已发出解锁</translation>
+    </message>
+    <message>
+        <source>Unlocked</source>
+        <translation>已解锁</translation>
+    </message>
+    <message>
+        <source>Phone submitting</source>
+        <translation>手机正在交卷</translation>
+    </message>
+    <message>
+        <source>Paper received by the server</source>
+        <translation>服务器已收到试卷</translation>
+    </message>
+    <message>
+        <source>Auto-submitted</source>
+        <translation>已自动交卷</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Escalation claimed</source>
+        <translation>客服已受理</translation>
+    </message>
+    <message>
+        <source>Escalation comment</source>
+        <translation>客服备注</translation>
+    </message>
+    <message>
+        <source>Escalation resolved</source>
+        <translation>客服已解决</translation>
+    </message>
+    <message>
+        <source>Paper reopened</source>
+        <translation>试卷已重新开放</translation>
+    </message>
+    <message>
+        <source>Locks reset</source>
+        <translation>锁定次数已清零</translation>
+    </message>
+    <message>
+        <source>Time extended</source>
+        <translation>已延长时间</translation>
+    </message>
+    <message>
+        <source>Message sent</source>
+        <translation>消息已发送</translation>
+    </message>
+    <message>
+        <source>Message delivered</source>
+        <translation>消息已送达</translation>
+    </message>
+    <message>
+        <source>Asked for help</source>
+        <translation>请求帮助</translation>
+    </message>
+    <message>
+        <source>Help on the way</source>
+        <translation>监考老师正在前往</translation>
+    </message>
+    <message>
+        <source>Submitted by a proctor</source>
+        <translation>监考老师代为交卷</translation>
+    </message>
+    <message>
+        <source>The server HAS this paper: receipt %1, received at %2.</source>
+        <translation>服务器已收到这份试卷：回执 %1，收到时间 %2。</translation>
+    </message>
+    <message>
+        <source>The phone is still spinning. Tell the candidate: your paper is in, you may close the app; nothing is lost.</source>
+        <translation>手机仍在转圈。请告诉考生：试卷已交上，可以关闭应用，不会丢失。</translation>
+    </message>
+    <message>
+        <source>The server has NOT received this paper (the phone has been submitting for %1 s). Tell the candidate: wait a little; if it keeps spinning, close the app, re-enter the exam code and submit again. If the entry is gone or it still fails, escalate (E).</source>
+        <translation>服务器尚未收到这份试卷（手机已提交 %1 秒）。请告诉考生：稍等片刻；如果一直转圈，关闭应用，重新输入考试码后再次交卷。如果入口消失或仍然失败，请上报客服 (E)。</translation>
+    </message>
+    <message>
+        <source>The paper was auto-submitted (%1).</source>
+        <translation>试卷已自动提交（%1）。</translation>
+    </message>
+    <message>
+        <source>Unlock (U)</source>
+        <translation>解锁 (U)</translation>
+    </message>
+    <message>
+        <source>Issue code (C)</source>
+        <translation>生成解锁码 (C)</translation>
+    </message>
+    <message>
+        <source>Acknowledge help (A)</source>
+        <translation>响应求助 (A)</translation>
+    </message>
+    <message>
+        <source>Escalate (E)</source>
+        <translation>上报 (E)</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Everything that happened, in order:</source>
+        <translation>全部经过（按时间顺序）：</translation>
+    </message>
+    <message>
+        <source>No candidate selected</source>
+        <translation>未选择考生</translation>
+    </message>
+    <message>
+        <source>Seat %1 · %2 %3</source>
+        <translation>座位 %1 · %2 %3</translation>
+    </message>
+    <message>
+        <source>since %1</source>
+        <translation>自 %1 起</translation>
+    </message>
+    <message>
+        <source>locks %1/%2</source>
+        <translation>锁定 %1/%2</translation>
+    </message>
+    <message>
+        <source>Device: %1 %2, app %3, screen %4, battery %5, network %6, devices used %7, resumes %8</source>
+        <translation>设备：%1 %2，应用 %3，屏幕 %4，电量 %5，网络 %6，使用设备数 %7，重新进入 %8 次</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>%1 events</source>
+        <translation>共 %1 条记录</translation>
+    </message>
+</context>
+<context>
+    <name>CandidateTableModel</name>
+    <message>
+        <source>Seat</source>
+        <translation>座位</translation>
+    </message>
+    <message>
+        <source>Candidate no.</source>
+        <translation>准考证号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Needs</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <source>Locks</source>
+        <translation>锁定次数</translation>
+    </message>
+    <message>
+        <source>Battery</source>
+        <translation>电量</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后在线</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Submission</source>
+        <translation>交卷情况</translation>
+    </message>
+    <message>
+        <source>Server has it ✓ %1</source>
+        <extracomment>Colours by severity; never alone: every cell with a colour also says it in text.</extracomment>
+        <translation>服务器已收到 ✓ %1</translation>
+    </message>
+    <message>
+        <source> (phone still spinning)</source>
+        <translation>（手机仍在转圈）</translation>
+    </message>
+    <message>
+        <source>Sending since %1, NOT on server</source>
+        <translation>自 %1 起提交中，服务器未收到</translation>
+    </message>
+    <message>
+        <source>Stale: not live data</source>
+        <translation>过时：不是实时数据</translation>
+    </message>
+    <message>
+        <source> (stale)</source>
+        <translation>（过时）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1 ago</source>
+        <translation>%1前</translation>
+    </message>
+</context>
+<context>
+    <name>Console</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong in the console. It keeps running; the details are in the log file.</source>
+        <translation>控制台出现错误，但仍在运行；详情见日志文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleFlow</name>
+    <message>
+        <source>Signed in as %1 at %2</source>
+        <translation>已登录：%1，服务器 %2</translation>
+    </message>
+</context>
+<context>
+    <name>EscalateDialog</name>
+    <message>
+        <source>No paper shown</source>
+        <translation>未显示试卷</translation>
+    </message>
+    <message>
+        <source>Wrong paper / not my specialty</source>
+        <translation>试卷错误 / 非本专业</translation>
+    </message>
+    <message>
+        <source>Shows submitted, but the candidate did not submit</source>
+        <translation>显示已交卷，但考生未交卷</translation>
+    </message>
+    <message>
+        <source>Stuck submission, re-entry did not help</source>
+        <translation>交卷卡住，重新进入无效</translation>
+    </message>
+    <message>
+        <source>Device failure</source>
+        <translation>设备故障</translation>
+    </message>
+    <message>
+        <source>Login problem</source>
+        <translation>登录问题</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Escalate to support</source>
+        <translation>上报客服</translation>
+    </message>
+    <message>
+        <source>&amp;Category:</source>
+        <translation>类别(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Note:</source>
+        <translation>备注(&amp;N)：</translation>
+    </message>
+</context>
+<context>
+    <name>HallMonitor</name>
+    <message>
+        <source>Needs you now</source>
+        <extracomment>The counts a proctor reads: states first, then the flags worth a glance.</extracomment>
+        <translation>需要您处理</translation>
+    </message>
+    <message>
+        <source>Filter by seat, candidate no. or name (Ctrl+F or /)</source>
+        <translation>按座位、准考证号或姓名筛选（Ctrl+F 或 /）</translation>
+    </message>
+    <message>
+        <source>Exam code %1</source>
+        <translation>考试码 %1</translation>
+    </message>
+    <message>
+        <source>Time is up</source>
+        <translation>考试时间已到</translation>
+    </message>
+    <message>
+        <source>Time left %1</source>
+        <translation>剩余时间 %1</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Reconnecting at %1</source>
+        <translation>将于 %1 重新连接</translation>
+    </message>
+    <message>
+        <source>Reconnecting…</source>
+        <translation>正在重新连接…</translation>
+    </message>
+    <message>
+        <source>STALE since %1</source>
+        <translation>数据过时，自 %1 起</translation>
+    </message>
+    <message>
+        <source>data from %1</source>
+        <translation>数据时间 %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>显示 %1 / %2</translation>
+    </message>
+    <message>
+        <source>Needs you now (%1)</source>
+        <translation>需要您处理（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>KeysHelp</name>
+    <message>
+        <source>Filter the table (seat, candidate no., name)</source>
+        <translation>筛选表格（座位、准考证号、姓名）</translation>
+    </message>
+    <message>
+        <source>Clear the filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Next / previous candidate that needs you</source>
+        <translation>下一个 / 上一个需处理的考生</translation>
+    </message>
+    <message>
+        <source>Unlock the selected candidates (push to the phone)</source>
+        <translation>解锁所选考生（推送到手机）</translation>
+    </message>
+    <message>
+        <source>Issue a one-time unlock code to type on the phone</source>
+        <translation>生成一次性解锁码，在手机上输入</translation>
+    </message>
+    <message>
+        <source>Acknowledge a help request (you are on the way)</source>
+        <translation>响应求助（告知考生您正在前往）</translation>
+    </message>
+    <message>
+        <source>Escalate to support</source>
+        <translation>上报客服</translation>
+    </message>
+    <message>
+        <source>Details of the selected candidate</source>
+        <translation>所选考生的详情</translation>
+    </message>
+    <message>
+        <source>Refresh (new snapshot, re-sort)</source>
+        <translation>刷新（重新获取数据并排序）</translation>
+    </message>
+    <message>
+        <source>Exam sessions</source>
+        <translation>考试场次</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Not joined</source>
+        <translation>未进入</translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation>已进入</translation>
+    </message>
+    <message>
+        <source>Info pending</source>
+        <translation>待填信息</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Answering</source>
+        <translation>答题中</translation>
+    </message>
+    <message>
+        <source>LOCKED</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Submitting</source>
+        <translation>交卷中</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>已交卷</translation>
+    </message>
+    <message>
+        <source>Auto-submitted</source>
+        <translation>已自动交卷</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Asks for help</source>
+        <translation>请求帮助</translation>
+    </message>
+    <message>
+        <source>Last chance</source>
+        <translation>最后一次机会</translation>
+    </message>
+    <message>
+        <source>Stuck submitting</source>
+        <translation>交卷卡住</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Battery low</source>
+        <translation>电量低</translation>
+    </message>
+    <message>
+        <source>Battery won&apos;t last</source>
+        <translation>电量撑不到结束</translation>
+    </message>
+    <message>
+        <source>Weak network</source>
+        <translation>网络差</translation>
+    </message>
+    <message>
+        <source>Outdated device</source>
+        <translation>设备不达标</translation>
+    </message>
+    <message>
+        <source>Device changed</source>
+        <translation>更换设备</translation>
+    </message>
+    <message>
+        <source>Escalated</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>Unlock (U)</source>
+        <translation>解锁 (U)</translation>
+    </message>
+    <message>
+        <source>Go to the seat (acknowledge)</source>
+        <translation>前往座位（响应求助）</translation>
+    </message>
+    <message>
+        <source>Warn: one more lock submits</source>
+        <translation>提醒：再锁定一次将自动交卷</translation>
+    </message>
+    <message>
+        <source>Open details (Enter)</source>
+        <translation>打开详情 (Enter)</translation>
+    </message>
+    <message>
+        <source>Check the phone&apos;s network</source>
+        <translation>检查手机网络</translation>
+    </message>
+    <message>
+        <source>Bring a charger</source>
+        <translation>送充电器</translation>
+    </message>
+    <message>
+        <source>Move to Wi-Fi or 4G</source>
+        <translation>改用 Wi-Fi 或 4G</translation>
+    </message>
+    <message>
+        <source>Escalate if wrong (E)</source>
+        <translation>如有异常请上报 (E)</translation>
+    </message>
+    <message>
+        <source>Check the seat</source>
+        <translation>查看座位</translation>
+    </message>
+    <message>
+        <source>Help fill in the info</source>
+        <translation>协助填写信息</translation>
+    </message>
+    <message>
+        <source>Update the app / change phone</source>
+        <translation>更新应用 / 更换手机</translation>
+    </message>
+    <message>
+        <source>Check the candidate&apos;s phone</source>
+        <translation>检查考生的手机</translation>
+    </message>
+    <message>
+        <source>Wait for support</source>
+        <translation>等待客服处理</translation>
+    </message>
+    <message>
+        <source>left the app</source>
+        <translation>切出应用</translation>
+    </message>
+    <message>
+        <source>phone call</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>screenshot</source>
+        <translation>截屏</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1分%2秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分</translation>
+    </message>
+</context>
+<context>
+    <name>LiveHall</name>
+    <message>
+        <source>unlocked ✓</source>
+        <extracomment>attempt_id: the phone confirmed an unlock the console sent</extracomment>
+        <translation>已解锁 ✓</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Cannot reach the server at %1. Check the address and the network.</source>
+        <translation>无法连接服务器 %1。请检查地址和网络。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s TLS certificate was rejected. If your organisation uses its own certificate authority, choose its CA bundle (PEM) below.</source>
+        <translation>服务器的 TLS 证书未通过验证。如果贵单位使用自己的证书颁发机构，请在下方选择其 CA 证书包（PEM）。</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>This account is locked for now after repeated failed sign-ins. Wait a few minutes or ask an administrator.</source>
+        <translation>多次登录失败，该账号已暂时锁定。请等几分钟或联系管理员。</translation>
+    </message>
+    <message>
+        <source>%1 does not answer as a Proctor Console exam service (API v1), or the server is too old for this console. Check the address and the port.</source>
+        <translation>%1 不是监考控制台考试服务（API v1），或服务器版本过旧。请检查地址和端口。</translation>
+    </message>
+    <message>
+        <source>This account may not use the console.</source>
+        <translation>该账号无权使用控制台。</translation>
+    </message>
+    <message>
+        <source>Signing in failed: %1</source>
+        <translation>登录失败：%1</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Your sign-in is kept in %1.</source>
+        <translation>登录凭据保存在%1。</translation>
+    </message>
+    <message>
+        <source>No system keyring works on this computer: your sign-in is kept in memory for this run only, and you will sign in again next time.</source>
+        <translation>这台电脑上没有可用的系统密钥环：登录凭据仅在本次运行中保存在内存里，下次需要重新登录。</translation>
+    </message>
+    <message>
+        <source>CA bundle (PEM)</source>
+        <translation>CA 证书包（PEM）</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt);;All files (*)</source>
+        <translation>证书 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+        <source>memory, for this run only</source>
+        <translation>内存（仅本次运行）</translation>
+    </message>
+    <message>
+        <source>Proctor Console — Sign in</source>
+        <translation>监考控制台 — 登录</translation>
+    </message>
+    <message>
+        <source>Sign in to the exam service</source>
+        <translation>登录考试服务</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>https://exam.example.org</source>
+        <translation>https://exam.example.org</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Remember me on this computer</source>
+        <translation>在这台电脑上记住我(&amp;R)</translation>
+    </message>
+    <message>
+        <source>CA bundle:</source>
+        <translation>CA 证书包：</translation>
+    </message>
+    <message>
+        <source>system certificates</source>
+        <translation>系统证书</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Candidate</source>
+        <translation>考生</translation>
+    </message>
+    <message>
+        <source>Proctor Console — %1 (%2)</source>
+        <translation>监考控制台 — %1（%2）</translation>
+    </message>
+    <message>
+        <source>Select a locked candidate first (N jumps to the next one).</source>
+        <translation>请先选择一名被锁定的考生（按 N 跳到下一个）。</translation>
+    </message>
+    <message>
+        <source>Unlock failed: %1</source>
+        <translation>解锁失败：%1</translation>
+    </message>
+    <message>
+        <source>unlock sent…</source>
+        <translation>已发送解锁…</translation>
+    </message>
+    <message>
+        <source>Unlock sent to %1 phone(s); waiting for them to confirm.</source>
+        <translation>已向 %1 部手机发送解锁，等待确认。</translation>
+    </message>
+    <message>
+        <source>%1 could not be unlocked (no longer locked?).</source>
+        <translation>%1 人未能解锁（可能已不再锁定）。</translation>
+    </message>
+    <message>
+        <source>No code issued: %1</source>
+        <translation>未能生成解锁码：%1</translation>
+    </message>
+    <message>
+        <source>The service issued no code.</source>
+        <translation>服务未生成解锁码。</translation>
+    </message>
+    <message>
+        <source>code issued…</source>
+        <translation>已生成解锁码…</translation>
+    </message>
+    <message>
+        <source>The simulated phone did not take the code: %1</source>
+        <translation>模拟手机未接受解锁码：%1</translation>
+    </message>
+    <message>
+        <source>%1: unlocked ✓</source>
+        <translation>%1：已解锁 ✓</translation>
+    </message>
+    <message>
+        <source>%1: told the candidate you are on the way.</source>
+        <translation>%1：已告知考生监考老师正在前往。</translation>
+    </message>
+    <message>
+        <source>Select a candidate first.</source>
+        <translation>请先选择一名考生。</translation>
+    </message>
+    <message>
+        <source>Escalation failed: %1</source>
+        <translation>上报失败：%1</translation>
+    </message>
+    <message>
+        <source>Escalated to support: %1</source>
+        <translation>已上报客服：%1</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Proctor Console %1</source>
+        <translation>监考控制台 %1</translation>
+    </message>
+    <message>
+        <source>Proctor Console</source>
+        <translation>监考控制台</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Candidate</source>
+        <translation>考生(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Sessions…</source>
+        <translation>考试场次(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Filter…</source>
+        <translation>筛选(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Clear filters</source>
+        <translation>清除筛选(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Next flagged candidate</source>
+        <translation>下一个需处理的考生(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Previous flagged candidate</source>
+        <translation>上一个需处理的考生(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Details</source>
+        <translation>详情(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock…</source>
+        <translation>解锁(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Issue unlock &amp;code…</source>
+        <translation>生成解锁码(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Acknowledge help request</source>
+        <translation>响应求助(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Escalate to support…</source>
+        <translation>上报客服(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Keys</source>
+        <translation>快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>SessionListDialog</name>
+    <message>
+        <source>Proctor Console — Exam sessions</source>
+        <translation>监考控制台 — 考试场次</translation>
+    </message>
+    <message>
+        <source>Choose a session, or type its 6-digit exam code anywhere in this window.</source>
+        <translation>请选择考试场次，或在本窗口任意位置输入6位考试码。</translation>
+    </message>
+</context>
+<context>
+    <name>SessionPicker</name>
+    <message>
+        <source>Loading sessions…</source>
+        <translation>正在加载考试场次…</translation>
+    </message>
+    <message>
+        <source>%1 — exam code %2 — starts %3 — %4</source>
+        <translation>%1 — 考试码 %2 — 开始 %3 — %4</translation>
+    </message>
+    <message>
+        <source>No exam session is open to you.</source>
+        <translation>没有您可以查看的考试场次。</translation>
+    </message>
+    <message>
+        <source>Exam code: %1</source>
+        <translation>考试码：%1</translation>
+    </message>
+    <message>
+        <source>No session of yours has exam code %1.</source>
+        <translation>您的考试场次中没有考试码 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>When to flag a candidate</source>
+        <translation>何时标记考生</translation>
+    </message>
+    <message>
+        <source>Offline after no heartbeat for (s):</source>
+        <translation>无心跳多久视为离线（秒）：</translation>
+    </message>
+    <message>
+        <source>Stuck submitting after (s):</source>
+        <translation>交卷多久视为卡住（秒）：</translation>
+    </message>
+    <message>
+        <source>Battery low below (%):</source>
+        <translation>电量低于（%）：</translation>
+    </message>
+    <message>
+        <source>Not joined after the start by (s):</source>
+        <translation>开考后多久未进入（秒）：</translation>
+    </message>
+    <message>
+        <source>Heartbeats irregular when apart by (s):</source>
+        <translation>心跳间隔超过（秒）视为不稳定：</translation>
+    </message>
+    <message>
+        <source>Language (after restart):</source>
+        <translation>语言（重启后生效）：</translation>
+    </message>
+    <message>
+        <source>CA bundle:</source>
+        <translation>CA 证书包：</translation>
+    </message>
+    <message>
+        <source>system certificates</source>
+        <translation>系统证书</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsForm</name>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockCodeDialog</name>
+    <message>
+        <source>One-time unlock code</source>
+        <translation>一次性解锁码</translation>
+    </message>
+    <message>
+        <source>Type this code on the candidate&apos;s phone. It works once, for this lock only.</source>
+        <translation>请在考生手机上输入此解锁码。仅本次锁定有效，只能使用一次。</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockCodeView</name>
+    <message>
+        <source>Sent to the simulated phone; it is typing it now…</source>
+        <translation>已发送到模拟手机，正在输入…</translation>
+    </message>
+    <message>
+        <source>Waiting for the phone to confirm…</source>
+        <translation>等待手机确认…</translation>
+    </message>
+    <message>
+        <source>The phone is unlocked ✓</source>
+        <translation>手机已解锁 ✓</translation>
+    </message>
+    <message>
+        <source>Valid for 5 minutes</source>
+        <translation>5 分钟内有效</translation>
+    </message>
+    <message>
+        <source>Expired: issue a new code (C)</source>
+        <translation>已过期：请重新生成解锁码 (C)</translation>
+    </message>
+    <message>
+        <source>Expires in %1:%2</source>
+        <translation>%1:%2 后失效</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockConfirm</name>
+    <message>
+        <source>and %1 more</source>
+        <translation>另有 %1 人</translation>
+    </message>
+    <message>
+        <source>Unlock %1 candidate(s) now?</source>
+        <translation>立即解锁 %1 名考生？</translation>
+    </message>
+    <message>
+        <source>The unlock reaches the phone with its next heartbeat (5–10 s).</source>
+        <translation>解锁指令将随手机下一次心跳送达（5–10 秒）。</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Issue a one-time unlock code?</source>
+        <translation>生成一次性解锁码？</translation>
+    </message>
+    <message>
+        <source>You will type the code on the phone; it is valid for 5 minutes.</source>
+        <translation>您将在手机上输入解锁码，5 分钟内有效。</translation>
+    </message>
+    <message>
+        <source>Issue code</source>
+        <translation>生成解锁码</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>Checked at the seat: allowed to continue</source>
+        <translation>已到座位核实：允许继续作答</translation>
+    </message>
+    <message>
+        <source>Locked by mistake (no rule broken)</source>
+        <translation>误锁（未违规）</translation>
+    </message>
+    <message>
+        <source>Phone call checked: allowed to continue</source>
+        <translation>已核实来电：允许继续作答</translation>
+    </message>
+    <message>
+        <source>Notification opened by accident</source>
+        <translation>误点通知</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (recorded in the audit):</source>
+        <translation>原因（记入审计）(&amp;R)：</translation>
+    </message>
+</context>
+</TS>

@@ -633,7 +633,8 @@ class Phone:
             return
         reason = self.plan.help_reason
         note = "试卷不是本人专业 (the paper is not my specialty)" if self.plan.wrong_paper else ""
-        status, answer = await self.post(t, "/device/help", {"reason": reason, "note": note})
+        body = {"reason": reason, "note": note} if note else {"reason": reason}
+        status, answer = await self.post(t, "/device/help", body)
         if status == 200:
             self.hall.record.help_requests.append(
                 {"candidate_no": self.no, "attempt_id": self.attempt_id, "reason": reason}

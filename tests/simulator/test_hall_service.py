@@ -12,6 +12,7 @@ import pytest
 from servicekit import ServiceProcess
 
 from proctor_console.cli import main
+from proctor_console.simulator.hall import Hall
 from proctor_console.simulator.record import record_mismatches
 from proctor_console.simulator.roster import candidate_numbers
 
@@ -272,3 +273,65 @@ def test_cli_runs_and_writes_the_record(service: ServiceProcess, tmp_path, capsy
     record = json.loads(path.read_text(encoding="utf-8"))
     assert record["counts"]["joined"] == 5
     assert record["exam_code"] == exam.exam_code
+
+
+def test_wrong_paper_help_messages_and_force_submit(service: ServiceProcess) -> None:
+    """The wrong-paper candidate re-enters the code and calls for help; messages reach phones."""
+
+    async def scenario() -> tuple[Hall, list[dict[str, Any]], str, str]:
+        exam = await seed_exam(service, 4)
+        s = tuned(
+            "calm",
+            scenario={"duration_minutes": 10},
+            join={"window_minutes": 0.2, "late_fraction": 0, "never_fraction": 0,
+                  "reenter_fraction": 0, "outdated_app_fraction": 0, "wrong_paper_fraction": 0.5},
+            locks={"per_hour": 0},
+            network={"drops_per_hour": 0},
+            crashes={"per_hour": 0},
+            battery={"dying_fraction": 0, "start_min": 90},
+            help={"fraction": 0},
+            submit={"start_minute": 30, "end_minute": 31},
+        )  # fmt: skip
+        hall = make_hall(service, exam, s, seed=2, speed=30)
+        async with httpx.AsyncClient() as client:
+            proctor = await Proctor(client, service, exam).login()
+            runner = asyncio.create_task(hall.run())
+            await hall.ready.wait()
+            wrong = [p for p in hall.phones.values() if p.plan.wrong_paper]
+            assert wrong, "the seed gives at least one wrong-paper candidate"
+            await wait_for(lambda: len(hall.record.help_requests) == len(wrong), 20, "help calls")
+            rows = await proctor.rows()
+            target = next(p for p in hall.phones.values() if not p.plan.wrong_paper)
+            await wait_for(lambda: target.attempt_id is not None, 10, "a joined phone")
+            r = await client.post(
+                f"{service.api}/attempts/{target.attempt_id}/message",
+                json={"text": "请把手机放平 (put your phone flat)"},
+                headers={**proctor.headers, "Idempotency-Key": "m1"},
+            )
+            assert r.status_code == 200, r.text
+            await wait_for(lambda: bool(hall.record.messages), 10, "the message on the phone")
+            r = await client.post(
+                f"{service.api}/attempts/{target.attempt_id}/force-submit",
+                json={"reason": "candidate left the hall"},
+                headers={**proctor.headers, "Idempotency-Key": "f1"},
+            )
+            assert r.status_code == 200, r.text
+            await wait_for(lambda: bool(hall.record.auto_submitted), 10, "the phone to see it")
+            hall.stop()
+            await runner
+            return hall, rows, target.no, str(target.attempt_id)
+
+    hall, rows, target_no, target_aid = asyncio.run(scenario())
+    record = hall.record.to_json()
+    by_no = {r["candidate_no"]: r for r in rows}
+    for phone in hall.phones.values():
+        if phone.plan.wrong_paper:
+            row = by_no[phone.no]
+            assert row["resumes"] >= 3  # the guide: enter the code again, several times
+            assert row["help_requested_since"] and row.get("help_reason") == "paper"
+    assert {h["reason"] for h in record["help_requests"]} == {"paper"}
+    assert record["messages"][0]["candidate_no"] == target_no
+    assert record["messages"][0]["text"] == "请把手机放平 (put your phone flat)"
+    assert record["auto_submitted"] == [
+        {"candidate_no": target_no, "attempt_id": target_aid, "cause": "time_or_proctor"}
+    ]

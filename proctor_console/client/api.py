@@ -243,7 +243,26 @@ class ConsoleApi:
         self.note_server_time(response, sent_at)
         if response.status_code >= 400:
             raise self.error_from_response(response, what)
+        if 300 <= response.status_code < 400:
+            raise self._redirected(response)
         return response
+
+    def _redirected(self, response: httpx.Response) -> NotThisApi:
+        # Redirects are not followed: a POST would lose its body, and a token must not travel elsewhere.
+        target = response.headers.get("location", "")
+        hint = ""
+        if target:
+            moved = response.url.join(target)
+            asked = response.request.url.path
+            api_path = asked[asked.find(API_PREFIX) :] if API_PREFIX in asked else asked
+            path = moved.path[: -len(api_path)] if moved.path.endswith(api_path) else moved.path
+            try:
+                hint = f"; use {normalize_server_url(str(moved.copy_with(path=path or '/', query=None)))} instead"
+            except ValueError:
+                hint = ""
+        return NotThisApi(
+            f"{self.base_url} redirects elsewhere (HTTP {response.status_code}){hint}."
+        )
 
     def _json(self, response: httpx.Response, what: str) -> Any:
         try:

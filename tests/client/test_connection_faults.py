@@ -227,3 +227,14 @@ def test_a_missing_or_bad_ca_bundle_is_a_tls_error(tmp_path: Path) -> None:
     bad.write_text("not a certificate")
     with pytest.raises(TlsError, match="PEM"):
         make_http_client(ca_bundle=str(bad))
+
+
+@pytest.mark.asyncio
+async def test_a_redirect_to_https_names_the_address_to_use() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"location": "https://exam.test" + request.url.path})
+
+    api = mock_api(handler)
+    with pytest.raises(NotThisApi, match=r"use https://exam\.test instead"):
+        await api.me()
+    await api.http.aclose()

@@ -29,7 +29,17 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 def report(service: ServiceProcess, session_id: str, out: Path, user: str) -> list[str]:
-    return ["report", "--server", service.base_url, "--session", session_id, "--out", str(out), "--user", user]
+    return [
+        "report",
+        "--server",
+        service.base_url,
+        "--session",
+        session_id,
+        "--out",
+        str(out),
+        "--user",
+        user,
+    ]
 
 
 def test_csv_report_with_the_password_from_the_environment(
@@ -65,7 +75,9 @@ def test_csv_report_with_the_token_the_console_stored(
 
     async def console_signs_in() -> str:
         async with make_http_client() as http:
-            result = await ConsoleApi(service.base_url, http).login(exam.proctor.username, exam.proctor.password)
+            result = await ConsoleApi(service.base_url, http).login(
+                exam.proctor.username, exam.proctor.password
+            )
             return result.token
 
     TokenStore().save(service.base_url, exam.proctor.username, asyncio.run(console_signs_in()))

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AttentionModel</name>
@@ -30,6 +29,10 @@
     <message>
         <source>: server has NO paper</source>
         <translation>：服务器未收到试卷</translation>
+    </message>
+    <message>
+        <source>: heartbeats irregular</source>
+        <translation>：心跳不稳定</translation>
     </message>
 </context>
 <context>
@@ -506,7 +509,7 @@
         <translation>电量低</translation>
     </message>
     <message>
-        <source>Battery won&apos;t last</source>
+        <source>Battery won't last</source>
         <translation>电量撑不到结束</translation>
     </message>
     <message>
@@ -542,7 +545,7 @@
         <translation>打开详情 (Enter)</translation>
     </message>
     <message>
-        <source>Check the phone&apos;s network</source>
+        <source>Check the phone's network</source>
         <translation>检查手机网络</translation>
     </message>
     <message>
@@ -570,7 +573,7 @@
         <translation>更新应用 / 更换手机</translation>
     </message>
     <message>
-        <source>Check the candidate&apos;s phone</source>
+        <source>Check the candidate's phone</source>
         <translation>检查考生的手机</translation>
     </message>
     <message>
@@ -621,7 +624,7 @@
         <translation>无法连接服务器 %1。请检查地址和网络。</translation>
     </message>
     <message>
-        <source>The server&apos;s TLS certificate was rejected. If your organisation uses its own certificate authority, choose its CA bundle (PEM) below.</source>
+        <source>The server's TLS certificate was rejected. If your organisation uses its own certificate authority, choose its CA bundle (PEM) below.</source>
         <translation>服务器的 TLS 证书未通过验证。如果贵单位使用自己的证书颁发机构，请在下方选择其 CA 证书包（PEM）。</translation>
     </message>
     <message>
@@ -971,7 +974,7 @@
         <translation>一次性解锁码</translation>
     </message>
     <message>
-        <source>Type this code on the candidate&apos;s phone. It works once, for this lock only.</source>
+        <source>Type this code on the candidate's phone. It works once, for this lock only.</source>
         <translation>请在考生手机上输入此解锁码。仅本次锁定有效，只能使用一次。</translation>
     </message>
 </context>

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QFont
 
 from ...domain.flags import Flag, FlagHit, Severity, attention_key
 from ...domain.rows import CandidateRow
+from ...domain.states import WEAK_NETWORKS
 from ..labels import duration_text, flag_action, flag_text, lock_reason_text
 from .candidates import ATTEMPT_ID_ROLE, SEVERITY_BACKGROUND, STALE_FOREGROUND, ModelIndex
 
@@ -61,6 +62,8 @@ def problem_text(row: CandidateRow, hit: FlagHit) -> str:
         if row.receipt_id:
             return text + QCoreApplication.translate("AttentionModel", ": server HAS the paper")
         return text + QCoreApplication.translate("AttentionModel", ": server has NO paper")
+    if hit.flag is Flag.WEAK_NETWORK and row.network not in WEAK_NETWORKS:
+        return text + QCoreApplication.translate("AttentionModel", ": heartbeats irregular")
     if hit.detail and hit.flag in (Flag.BATTERY_LOW, Flag.WEAK_NETWORK, Flag.LAST_CHANCE):
         return f"{text}: {hit.detail}"
     return text

@@ -140,6 +140,7 @@ class LiveFeed:
 
     async def run(self) -> None:
         failures = 0
+        expired_in_a_row = 0
         need_snapshot = True
         self.status = FeedStatus("connecting", datetime.now(UTC), problems=self.problems)
         self.on_status(self.status)
@@ -153,15 +154,17 @@ class LiveFeed:
                     await self._follow()
                     # The service ended the stream (e.g. it is shutting down): reconnect.
                     detail = "The service closed the live stream; reconnecting."
-                except CursorExpired:
+                except CursorExpired as exc:
                     log.info(
-                        "session %s: cursor %s too old to replay; new snapshot",
+                        "session %s: cursor %s cannot be replayed; new snapshot",
                         self.session_id,
                         self.cursor,
                     )
                     need_snapshot = True
-                    failures = 0
-                    continue
+                    expired_in_a_row += 1
+                    if expired_in_a_row == 1:
+                        continue  # at once: the usual case after the service's data was reset
+                    detail = str(exc)  # 410 right after a fresh snapshot: back off, do not spin
                 except _FATAL as exc:
                     self._flush()
                     self._set_status("stale", since=self._last_activity, detail=str(exc))
@@ -174,11 +177,11 @@ class LiveFeed:
                     break
                 if self._went_live:  # the stream was up: start the backoff afresh
                     failures = 0
+                    expired_in_a_row = 0
                 self._flush()
                 delay = min(self.backoff_max, self.backoff_initial * 2**failures)
-                delay *= random.uniform(
-                    0.8, 1.2
-                )  # jitter: a hall of consoles must not retry in step
+                # Jitter: the consoles of many halls must not all retry in the same instant.
+                delay *= random.uniform(0.8, 1.2)
                 failures += 1
                 next_try = datetime.now(UTC) + timedelta(seconds=delay)
                 self._set_status("reconnecting", next_try_at=next_try, detail=detail)
@@ -255,7 +258,7 @@ class LiveFeed:
                     self._set_status(
                         "stale",
                         since=self._last_activity,
-                        detail="No data from the service for a while.",
+                        detail=f"Nothing from the service for {self.stale_after:.0f} s; the rows shown may be out of date.",
                     )
                 await asyncio.sleep(0.5)
             else:

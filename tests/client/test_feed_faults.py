@@ -133,3 +133,35 @@ async def test_rows_arriving_together_are_delivered_in_one_batch() -> None:
     await asyncio.wait_for(task, 5)
     await api.http.aclose()
     assert len([1 for rows, reset in batches if not reset]) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_service_that_always_answers_410_is_not_hammered() -> None:
+    # A broken service: every cursor, even a fresh snapshot's, is "gone".
+    snapshots = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal snapshots
+        if request.url.path.endswith("/candidates"):
+            snapshots += 1
+            return httpx.Response(200, json={"cursor": "5", "server_time": None, "candidates": []})
+        return httpx.Response(
+            410, json={"error": {"code": "cursor_gone", "message": "Take a new snapshot."}}
+        )
+
+    statuses: list[FeedStatus] = []
+    api = ConsoleApi(
+        "http://exam.test", make_http_client(transport=httpx.MockTransport(handler)), token="t"
+    )
+    feed = LiveFeed(
+        api, "s1", on_rows=lambda rows, reset: None, on_status=statuses.append, backoff_initial=0.05
+    )
+    task = asyncio.create_task(feed.run())
+    await wait_for(lambda: any(s.state == "reconnecting" and s.next_try_at for s in statuses))
+    feed.stop()
+    await asyncio.wait_for(task, 5)
+    await api.http.aclose()
+    assert 2 <= snapshots <= 4
+    assert "new snapshot" in (statuses[-1].detail or "") or "snapshot" in str(
+        [s.detail for s in statuses]
+    )

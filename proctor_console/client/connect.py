@@ -36,6 +36,11 @@ def normalize_server_url(url: str) -> str:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not a server address; give one like http://127.0.0.1:8765.")
+    if parts.username is not None or parts.password is not None:
+        # Credentials in an address end up in logs and messages: refuse them.
+        raise ValueError(
+            "The server address must not contain a user name or password; sign in instead."
+        )
     path = parts.path.rstrip("/")
     if path.endswith(API_PREFIX):
         path = path[: -len(API_PREFIX)]

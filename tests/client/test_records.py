@@ -86,7 +86,7 @@ def test_server_addresses_are_normalised(given: str, expected: str) -> None:
     assert normalize_server_url(given) == expected
 
 
-@pytest.mark.parametrize("bad", ["", "ftp://x", "http://"])
+@pytest.mark.parametrize("bad", ["", "ftp://x", "http://", "http://wang:secret@exam.test"])
 def test_bad_server_addresses_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         normalize_server_url(bad)

@@ -116,6 +116,7 @@ class Hall:
         self._late_window: list[float] = []
         self._keypad_server: asyncio.Server | None = None
         self._bugs = 0
+        self._in_flight = asyncio.Semaphore(100)
 
     # -- HTTP -------------------------------------------------------------------
 
@@ -124,17 +125,20 @@ class Hall:
     ) -> tuple[int, Any]:
         assert self.client is not None
         headers = {"Authorization": f"Bearer {token}"} if token else None
-        started = time.perf_counter()
         self.requests += 1
-        try:
-            response = await self.client.post(
-                self.api + path, json=body if body is not None else {}, headers=headers
-            )
-        except (httpx.TransportError, httpx.TimeoutException) as exc:
-            self.record.errors["network"] += 1
-            raise Unreachable(str(exc)) from None
-        finally:
-            self.request_seconds += time.perf_counter() - started
+        # Wait here rather than in httpx's pool: its queue of waiting requests costs time
+        # in proportion to its length on every answer, which stalls the loop at thousands.
+        async with self._in_flight:
+            started = time.perf_counter()
+            try:
+                response = await self.client.post(
+                    self.api + path, json=body if body is not None else {}, headers=headers
+                )
+            except (httpx.TransportError, httpx.TimeoutException) as exc:
+                self.record.errors["network"] += 1
+                raise Unreachable(str(exc)) from None
+            finally:
+                self.request_seconds += time.perf_counter() - started
         try:
             answer = response.json()
         except ValueError:
@@ -254,8 +258,9 @@ class Hall:
 
     async def run(self) -> Record:
         self._stop_event = asyncio.Event()
+        pool = max(10, min(100, len(self.candidates) // 10))
+        self._in_flight = asyncio.Semaphore(pool)
         if self.client is None:
-            pool = max(10, min(200, len(self.candidates) // 10))
             self.client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.request_timeout, connect=10.0, pool=None),
                 limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool),
@@ -364,24 +369,31 @@ class Hall:
         return late[int(len(late) * 0.95)] if late else 0.0
 
     async def _report(self) -> None:
-        last_requests, last_time, last_seconds = self.requests, time.perf_counter(), 0.0
+        last_requests, last_seconds = self.requests, self.request_seconds
+        last_time, last_cpu = time.perf_counter(), time.process_time()
         while True:
             await asyncio.sleep(self.progress_every)
-            now = time.perf_counter()
+            now, cpu = time.perf_counter(), time.process_time()
             rate = (self.requests - last_requests) / max(now - last_time, 1e-6)
-            window_ms = (
-                1000 * (self.request_seconds - last_seconds) / max(self.requests - last_requests, 1)
-            )
-            last_requests, last_time, last_seconds = self.requests, now, self.request_seconds
+            cpu_share = (cpu - last_cpu) / max(now - last_time, 1e-6)
+            answered = max(self.requests - last_requests, 1)
+            window_ms = 1000 * (self.request_seconds - last_seconds) / answered
+            last_requests, last_seconds = self.requests, self.request_seconds
+            last_time, last_cpu = now, cpu
             phones_late = self._phones_late()
             self.record.max_phones_late_seconds = max(
                 self.record.max_phones_late_seconds, phones_late
             )
-            line = self.progress_line(rate, phones_late)
-            if self._lag_window > 0.5:
+            line = self.progress_line(rate, phones_late) + f", cpu {100 * cpu_share:.0f}%"
+            if self._lag_window > 0.5 and cpu_share > 0.85:
                 line += (
-                    f"  FALLING BEHIND: the simulator wakes up to {self._lag_window:.1f} s late; "
-                    "lower --speed or --candidates"
+                    f"  FALLING BEHIND: the simulator is short of CPU (wakes up to "
+                    f"{self._lag_window:.1f} s late); lower --speed or --candidates"
+                )
+            elif self._lag_window > 0.5:
+                line += (
+                    f"  FALLING BEHIND: wakes up to {self._lag_window:.1f} s late while using "
+                    f"{100 * cpu_share:.0f}% of a core: the machine is busy with other work"
                 )
             elif phones_late > 2.0:
                 line += (

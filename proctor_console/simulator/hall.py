@@ -285,12 +285,14 @@ class Hall:
                 asyncio.create_task(self._measure_lag()),
                 asyncio.create_task(self._report()),
             ]
-            all_done = asyncio.gather(*tasks)
-            end = asyncio.create_task(self._stop_event.wait())
-            horizon = asyncio.create_task(asyncio.sleep(self.horizon / self.speed + 0.5))
+            all_done: asyncio.Future[Any] = asyncio.gather(*tasks)
+            end: asyncio.Future[Any] = asyncio.create_task(self._stop_event.wait())
+            horizon: asyncio.Future[Any] = asyncio.create_task(
+                asyncio.sleep(self.horizon / self.speed + 0.5)
+            )
             done, _ = await asyncio.wait(
                 {all_done, end, horizon}, return_when=asyncio.FIRST_COMPLETED
-            )  # type: ignore[arg-type]
+            )
             if end in done:
                 self.record.stopped_because = "stopped"
             elif self.cut_by_horizon or all_done not in done:
@@ -301,7 +303,8 @@ class Hall:
             for phone in self.phones.values():
                 phone.wake()
             # Requests in flight get a moment to finish so the record stays true.
-            await asyncio.wait(tasks, timeout=min(5.0, self.request_timeout)) if tasks else None
+            if tasks:
+                await asyncio.wait(tasks, timeout=min(5.0, self.request_timeout))
             for task in (*tasks, end, horizon):
                 task.cancel()
             await asyncio.gather(*tasks, end, horizon, return_exceptions=True)

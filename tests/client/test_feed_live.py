@@ -251,3 +251,34 @@ async def test_a_silent_stream_is_stale_not_live(
     finally:
         os.kill(own_service.proc.pid, signal.SIGCONT)
         await running.stop()
+
+
+async def test_a_proctor_of_another_hall_follows_only_that_hall(
+    http: httpx.AsyncClient,
+    service: ServiceProcess,
+    exam: ExamSetup,
+    new_phone: Callable[[], Phone],
+) -> None:
+    other = await signed_in(
+        http, service.base_url, exam.other_proctor.username, exam.other_proctor.password
+    )
+    running = start_feed(other, exam.session_id, hall_id=exam.other_hall_id)
+    watcher = running.watcher
+    try:
+        await wait_for(lambda: watcher.state == "live", what="live")
+        assert {r.candidate_no for r in watcher.rows.values()} == {
+            c.candidate_no for c in exam.other_candidates
+        }
+        phone = new_phone()  # a candidate of the main hall
+        await phone.join_and_start()
+        far_phone = Phone(
+            phone.http, phone.base_url, exam.exam_code, exam.other_candidates[0].candidate_no
+        )
+        await far_phone.join_and_start()
+        await wait_for(
+            lambda: watcher.state_of(far_phone.attempt_id) == "answering",
+            what="the other hall's phone",
+        )
+        assert phone.attempt_id not in watcher.rows
+    finally:
+        await running.stop()

@@ -137,7 +137,27 @@ def run(options: StartOptions) -> int:
     import qasync
 
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
-        return runner.run(console_main(options, settings))
+        code = runner.run(console_main(options, settings))
+    tear_down_qt(app)
+    return code
+
+
+def tear_down_qt(app: Any) -> None:
+    """Delete every window while the QApplication lives: left to the interpreter's
+    exit, Qt objects outlive the application and the process crashes on the way out."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from .i18n import remove_translation
+
+    for widget in app.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    remove_translation()
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 async def console_main(options: StartOptions, settings: Any) -> int:

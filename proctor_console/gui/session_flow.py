@@ -57,6 +57,7 @@ class ConsoleFlow(QObject):
         self.login.signedIn.connect(self._signed_in)
         self.login.dialog.rejected.connect(self._login_cancelled)
         self.login.dialog.show()
+        self.tasks.start(self.login.try_saved_token(), "saved-sign-in")
         return self.login
 
     def _login_cancelled(self) -> None:

@@ -120,6 +120,12 @@ def test_sign_in_through_the_dialog_and_pick_by_exam_code(console, qtbot, exam, 
     assert flow.window.monitor.objectName() == "hallMonitor"
     assert exam.exam_code in flow.window.monitor.examCodeLabel.text()
 
+    # Next start: "remember me" signs in with the saved token, no password asked.
+    again = console(StartOptions())
+    again.start()
+    qtbot.waitUntil(lambda: again.picker is not None and again.picker.sessionList.count() > 0, timeout=WAIT_MS)
+    assert not again.login.dialog.isVisible()
+
 
 def test_unreachable_server_has_its_own_message(console, qtbot) -> None:  # type: ignore[no-untyped-def]
     from servicekit import free_port

@@ -186,6 +186,37 @@ class LoginDialog(QObject):
         if busy:
             self.messageLabel.setText(self.tr("Signing in…"))
 
+    async def try_saved_token(self) -> SignedIn | None:
+        """'Remember me': sign in with the token kept in the keyring, if it still works."""
+        recent = self.settings.recent_servers()
+        username = self.settings.last_username
+        if not (self.settings.remember_me and recent and username):
+            return None
+        server = recent[0]
+        token = self.tokens.load(server, username)
+        if not token:
+            return None
+        self.set_busy(True)
+        try:
+            api = ConsoleApi(server, self.http.get(self.settings.ca_bundle))  # type: ignore[arg-type]
+            api.token = token
+            user = await api.me()
+        except Unauthorized:
+            self.tokens.delete(server, username)
+            self.set_busy(False)
+            self.show_message(self.tr("Your saved sign-in has expired: enter your password."))
+            return None
+        except Exception as exc:  # the dialog stays for a manual sign-in
+            self.set_busy(False)
+            self.show_message(sign_in_error_text(exc, server))
+            return None
+        self.set_busy(False)
+        log.info("signed in to %s as %s with the saved token", server, username)
+        signed = SignedIn(api, user, api.base_url, self.tokens.location)
+        self.dialog.accept()
+        self.signedIn.emit(signed)
+        return signed
+
     def submit(self) -> None:
         if self.tasks.running("sign-in"):
             return

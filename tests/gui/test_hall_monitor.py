@@ -45,7 +45,7 @@ def test_counts_are_filters(qtbot) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_next_flagged_goes_oldest_first(qtbot) -> None:  # type: ignore[no-untyped-def]
-    live, monitor = monitor_with_rows(qtbot)
+    _live, monitor = monitor_with_rows(qtbot)
     assert monitor.step_flagged(True) == "a17"  # locked 90 s ago comes before 40 s ago
     assert monitor.step_flagged(True) == "a3"
     assert monitor.step_flagged(False) == "a17"

@@ -76,3 +76,31 @@ def test_settings_form_round_trip(qtbot) -> None:  # type: ignore[no-untyped-def
     assert form.thresholds().offline_after_s == 45
     assert form.language == "zh_CN"
     assert "Unlock the selected" in keys_text()
+
+
+def test_seat_map_click_selects_the_same_candidate(qtbot) -> None:  # type: ignore[no-untyped-def]
+    live, monitor = monitor_with_rows(qtbot)
+    seat_map = monitor.seatMap
+    assert seat_map.objectName() == "seatMap"
+    monitor.overviewTabs.setCurrentWidget(seat_map)
+    qtbot.waitUntil(lambda: seat_map.width() > 100)
+    # Row 17 sits at seat 2-6: click the middle of its tile.
+    rows, cols = seat_map._grid()
+    center = seat_map._tile_rect(2, 6, rows, cols).center().toPoint()
+    qtbot.mouseClick(seat_map, Qt.MouseButton.LeftButton, pos=center)
+    assert monitor.selected_ids() == ["a17"]
+    assert seat_map.selected == "a17"
+    monitor.select_attempt("a3")
+    assert seat_map.selected == "a3"
+
+
+def test_live_chart_samples_counts(qtbot) -> None:  # type: ignore[no-untyped-def]
+    live, monitor = monitor_with_rows(qtbot)
+    chart = monitor.liveChart
+    assert chart.objectName() == "liveChart"
+    chart.sample()
+    assert list(chart.values["locked"]) == [2]
+    assert list(chart.values["answering"]) == [22]
+    live.set_connection(ConnectionView("stale", NOW))
+    chart.sample()  # stale counts are not plotted
+    assert len(chart.times) == 1

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -200,9 +201,25 @@ class HallMonitor(QWidget):
         table_layout.addLayout(filter_row)
         table_layout.addWidget(self.candidateTable)
 
+        # -- seat map and live chart, under the attention list ----------------------
+        from .live_chart import LiveChart
+        from .seat_map import SeatMap
+
+        self.seatMap = SeatMap(live, self)
+        self.seatMap.seatClicked.connect(self.select_attempt)
+        self.liveChart = LiveChart(live, self)
+        self.overviewTabs = QTabWidget(self)
+        self.overviewTabs.setObjectName("overviewTabs")
+        self.overviewTabs.addTab(self.seatMap, self.tr("Seat map"))
+        self.overviewTabs.addTab(self.liveChart, self.tr("Chart"))
+        self.leftSplitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.leftSplitter.addWidget(attention_box)
+        self.leftSplitter.addWidget(self.overviewTabs)
+        self.leftSplitter.setSizes([450, 400])
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("hallSplitter")
-        self.splitter.addWidget(attention_box)
+        self.splitter.addWidget(self.leftSplitter)
         self.splitter.addWidget(table_box)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
@@ -213,6 +230,7 @@ class HallMonitor(QWidget):
         layout.addWidget(self.stateCounts)
         layout.addWidget(self.splitter, 1)
 
+        self.selectionChanged.connect(lambda: self.seatMap.select(self.current_id()))
         live.countsChanged.connect(self._update_counts)
         live.connectionChanged.connect(self._update_connection)
         live.attention.modelReset.connect(self._update_attention_title)
@@ -342,6 +360,7 @@ class HallMonitor(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.candidateTable.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.seatMap.select(attempt_id)
         apos = self.live.attention.position_of(attempt_id)
         if apos is not None:
             self.attentionList.selectRow(apos)

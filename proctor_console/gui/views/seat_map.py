@@ -1,0 +1,143 @@
+"""The seat map: the hall's rows and columns, a tile per seat.
+
+State by colour *and* text (never colour alone): each tile says its seat and
+a short state word; a flagged tile gets a thick border in its severity's
+colour. A click selects the same candidate as the table.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ...domain.flags import Severity
+from ...domain.rows import CandidateRow
+from ...domain.states import AttemptState
+from ..live_hall import LiveHall
+
+_FILL = {
+    AttemptState.NOT_JOINED: QColor("#eeeeee"),
+    AttemptState.JOINED: QColor("#e8f0fb"),
+    AttemptState.INFO_PENDING: QColor("#e8f0fb"),
+    AttemptState.READY: QColor("#e8f0fb"),
+    AttemptState.ANSWERING: QColor("#dff3e4"),
+    AttemptState.LOCKED: QColor("#e5534b"),
+    AttemptState.SUBMITTING: QColor("#f2c94c"),
+    AttemptState.SUBMITTED: QColor("#b7c9e2"),
+    AttemptState.AUTO_SUBMITTED: QColor("#c9b2e0"),
+}
+_BORDER = {Severity.HIGH: QColor("#b00020"), Severity.MEDIUM: QColor("#d08700")}
+
+
+def short_state(state: AttemptState) -> str:
+    names = {
+        AttemptState.NOT_JOINED: QCoreApplication.translate("SeatMap", "absent"),
+        AttemptState.JOINED: QCoreApplication.translate("SeatMap", "joined"),
+        AttemptState.INFO_PENDING: QCoreApplication.translate("SeatMap", "info"),
+        AttemptState.READY: QCoreApplication.translate("SeatMap", "ready"),
+        AttemptState.ANSWERING: QCoreApplication.translate("SeatMap", "ok"),
+        AttemptState.LOCKED: QCoreApplication.translate("SeatMap", "LOCK"),
+        AttemptState.SUBMITTING: QCoreApplication.translate("SeatMap", "sending"),
+        AttemptState.SUBMITTED: QCoreApplication.translate("SeatMap", "done"),
+        AttemptState.AUTO_SUBMITTED: QCoreApplication.translate("SeatMap", "auto"),
+    }
+    return names[state]
+
+
+class SeatMap(QWidget):
+    """objectName ``seatMap``."""
+
+    seatClicked = Signal(str)
+
+    def __init__(self, live: LiveHall, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("seatMap")
+        self.live = live
+        self.selected: str | None = None
+        self.rows = 0
+        self.columns = 0
+        self.setMinimumSize(QSize(240, 160))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
+        live.countsChanged.connect(self.update)
+        live.connectionChanged.connect(self.update)
+
+    def set_hall_size(self, rows: int, columns: int) -> None:
+        self.rows, self.columns = rows, columns
+        self.update()
+
+    def select(self, attempt_id: str | None) -> None:
+        if attempt_id != self.selected:
+            self.selected = attempt_id
+            self.update()
+
+    def _grid(self) -> tuple[int, int]:
+        rows = self.rows
+        cols = self.columns
+        for row in self.live.hall.rows.values():
+            rows = max(rows, row.seat_row or 0)
+            cols = max(cols, row.seat_col or 0)
+        return rows, cols
+
+    def _tile_rect(self, r: int, c: int, rows: int, cols: int) -> QRectF:
+        gap = 3.0
+        w = (self.width() - gap) / max(cols, 1)
+        h = (self.height() - gap) / max(rows, 1)
+        return QRectF(gap + (c - 1) * w, gap + (r - 1) * h, w - gap, h - gap)
+
+    def seat_at(self, pos: QPoint) -> CandidateRow | None:
+        rows, cols = self._grid()
+        for row in self.live.hall.rows.values():
+            if row.seat_row and row.seat_col and self._tile_rect(row.seat_row, row.seat_col, rows, cols).contains(pos.toPointF()):
+                return row
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        row = self.seat_at(event.position().toPoint())
+        if row is not None:
+            self.select(row.attempt_id)
+            self.seatClicked.emit(row.attempt_id)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        row = self.seat_at(event.position().toPoint())
+        self.setToolTip(f"{row.seat} · {row.candidate_no} {row.name}" if row else "")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        rows, cols = self._grid()
+        if not rows or not cols:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        stale = self.live.connection.state != "live"
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, min(9.0, self.height() / rows / 4.2)))
+        bold = QFont(small)
+        bold.setBold(True)
+        for row in self.live.hall.rows.values():
+            if not row.seat_row or not row.seat_col:
+                continue
+            rect = self._tile_rect(row.seat_row, row.seat_col, rows, cols)
+            fill = QColor(_FILL[row.state])
+            if stale:
+                fill = QColor("#e4e4e4")
+            hits = self.live.flags.get(row.attempt_id, [])
+            top = hits[0].severity if hits else Severity.INFO
+            border = _BORDER.get(top)
+            if row.attempt_id == self.selected:
+                painter.setPen(QPen(QColor("#0550ae"), 3))
+            elif border is not None and not stale:
+                painter.setPen(QPen(border, 2))
+            else:
+                painter.setPen(QPen(QColor("#9a9a9a"), 1))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect, 3, 3)
+            dark = row.state is AttemptState.LOCKED and not stale
+            painter.setPen(QColor("#ffffff") if dark else QColor("#222222" if not stale else "#888888"))
+            upper = QRectF(rect.x(), rect.y() + 1, rect.width(), rect.height() / 2)
+            lower = QRectF(rect.x(), rect.y() + rect.height() / 2 - 1, rect.width(), rect.height() / 2)
+            painter.setFont(small)
+            painter.drawText(upper, Qt.AlignmentFlag.AlignCenter, row.seat)
+            painter.setFont(bold if top >= Severity.MEDIUM else small)
+            painter.drawText(lower, Qt.AlignmentFlag.AlignCenter, short_state(row.state))
+        painter.end()

@@ -447,11 +447,6 @@ class Phone:
 
     async def _flush_pending(self, t: float) -> None:
         """What the phone could not tell the service while it was unreachable."""
-        while self.pending_lock_reasons and self.online:
-            reason = self.pending_lock_reasons[0]
-            if not await self._report_lock(t, reason):
-                return
-            self.pending_lock_reasons.pop(0)
         if self.pending_offline_unlock and self.online:
             report = self.pending_offline_unlock
             status, answer = await self.post(t, "/device/unlock", report["body"])
@@ -468,6 +463,11 @@ class Phone:
                 self.hall.record.rejected_codes.append(
                     {"candidate_no": self.no, "mode": "offline", "code": _code(answer)}
                 )
+        while self.pending_lock_reasons and self.online:
+            reason = self.pending_lock_reasons[0]
+            if not await self._report_lock(t, reason):
+                return
+            self.pending_lock_reasons.pop(0)
         await self._sync_answers(t)
 
     # -- locks and unlocks ----------------------------------------------------
@@ -477,23 +477,20 @@ class Phone:
             return
         reason = data.reason if hasattr(data, "reason") else str(data)
         self.phase = "locked"  # the phone locks at once, whatever the network does
-        if self.online:
-            await self._report_lock(t, reason)
-        else:
+        if not self.online or not await self._report_lock(t, reason):
             self.pending_lock_reasons.append(reason)
         offline_after = getattr(data, "offline_after", None)
         if offline_after is not None and self.phase == "locked":
             self.at(t + offline_after, "drop", data.offline_for)
 
     async def _report_lock(self, t: float, reason: str) -> bool:
+        """Tell the service about a lock; False when it did not hear (tell it again later)."""
         try:
             status, answer = await self.post(t, "/device/lock", {"reason": reason})
         except Unreachable:
-            self.pending_lock_reasons.append(reason)
             return False
         if status != 200:
-            if status >= 500:
-                self.pending_lock_reasons.append(reason)
+            if status >= 500 or status == 429:
                 return False
             # The service does not see this attempt as answering (time over, already final).
             self.hall.record.errors[f"lock:{_code(answer)}"] += 1
@@ -545,19 +542,8 @@ class Phone:
         if self.app != "on" or self.phase != "locked":
             self.hall.record.events["code_ignored"] += 1
             return
-        if self.online:
-            status, answer = await self.post(t, "/device/unlock", {"code": code})
-            if status == 200 and str(answer.get("state")) == "answering":
-                self.phase = "answering"
-                self.hall.record.unlocks.append(self._unlock_entry("code", t))
-                self.hall.record.events["unlocked"] += 1
-                self._after_unlock(t)
-            else:
-                self.hall.record.rejected_codes.append(
-                    {"candidate_no": self.no, "mode": "code", "code": _code(answer)}
-                )
-            return
-        # No network: the phone checks an offline code itself (HOTP at the lock count).
+        # An offline code (HOTP of the attempt's seed at the lock count) the phone checks
+        # itself, network or not, and reports; any other code goes to the service.
         if self.unlock_seed and pyotp.HOTP(self.unlock_seed).verify(code, self.lock_count):
             self.phase = "answering"
             unlocked_at = datetime.now(UTC) + timedelta(seconds=self.hall.server_offset)
@@ -573,9 +559,23 @@ class Phone:
             }
             self.hall.record.events["unlocked_offline_locally"] += 1
             self._after_unlock(t)
-        else:
+            if self.online:
+                await self._flush_pending(t)
+            return
+        if not self.online:
             self.hall.record.rejected_codes.append(
                 {"candidate_no": self.no, "mode": "offline", "code": "wrong_offline_code"}
+            )
+            return
+        status, answer = await self.post(t, "/device/unlock", {"code": code})
+        if status == 200 and str(answer.get("state")) == "answering":
+            self.phase = "answering"
+            self.hall.record.unlocks.append(self._unlock_entry("code", t))
+            self.hall.record.events["unlocked"] += 1
+            self._after_unlock(t)
+        else:
+            self.hall.record.rejected_codes.append(
+                {"candidate_no": self.no, "mode": "code", "code": _code(answer)}
             )
 
     # -- network, crashes, battery --------------------------------------------

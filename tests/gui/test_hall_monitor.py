@@ -79,7 +79,7 @@ def test_settings_form_round_trip(qtbot) -> None:  # type: ignore[no-untyped-def
 
 
 def test_seat_map_click_selects_the_same_candidate(qtbot) -> None:  # type: ignore[no-untyped-def]
-    live, monitor = monitor_with_rows(qtbot)
+    _live, monitor = monitor_with_rows(qtbot)
     seat_map = monitor.seatMap
     assert seat_map.objectName() == "seatMap"
     monitor.overviewTabs.setCurrentWidget(seat_map)

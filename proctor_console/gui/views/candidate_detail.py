@@ -22,7 +22,8 @@ from ...domain.devices import device_problems
 from ...domain.flags import FlagHit, Severity
 from ...domain.rows import CandidateRow
 from ...domain.states import AttemptState
-from ..labels import clock_text, flag_text, lock_reason_text, state_text
+from ..labels import clock_text, lock_reason_text, state_text
+from ..models.attention import problem_text
 
 
 def timeline_kind_text(kind: str) -> str:
@@ -174,9 +175,7 @@ class CandidateDetail(QWidget):
         )
         self.stateLabel.setText(state)
         shown = [h for h in flags if h.severity > Severity.INFO] or list(flags)
-        self.flagsLabel.setText(
-            " · ".join(f"<b>{flag_text(h.flag)}</b> {h.detail}".strip() for h in shown)
-        )
+        self.flagsLabel.setText(" · ".join(f"<b>{problem_text(row, h)}</b>" for h in shown))
         advice = submission_advice(row, now) if now is not None else ""
         self.submissionLabel.setText(advice)
         self.submissionLabel.setVisible(bool(advice))

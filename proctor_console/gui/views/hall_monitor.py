@@ -223,7 +223,7 @@ class HallMonitor(QWidget):
         self.splitter.addWidget(table_box)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([560, 1000])
+        self.splitter.setSizes([640, 960])
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)

@@ -314,7 +314,10 @@ class Phone:
         return {str(q): _CHOICES[(q * 7 + len(self.no)) % 5] for q in range(1, self.answered + 1)}
 
     async def on_answer(self, t: float, data: Any) -> None:
-        if self.app == "on" and self.phase == "answering" and self.answered < self.total_questions:
+        if self.app != "on":
+            self.answering_timer = False  # crashed: answering starts again after the re-join
+            return
+        if self.phase == "answering" and self.answered < self.total_questions:
             self.answered += 1
             self.answers_dirty = True
             await self._sync_answers(t)

@@ -160,3 +160,17 @@ def test_unlock_feedback(qapp) -> None:  # type: ignore[no-untyped-def]
     hall.feed_rows([make_row(1, version=2, state=AttemptState.ANSWERING)])
     hall.flush()
     assert hall.table.index(0, Column.STATE).data() == "Answering — unlocked ✓"
+
+
+def test_sorting_happens_in_the_model_and_keeps_persistent_indexes(model: CandidateTableModel) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    proxy = CandidateFilterProxy()
+    proxy.setSourceModel(model)
+    model.update_rows([make_row(9, version=2, lock_count=3), make_row(4, version=2, lock_count=1)])
+    held = QPersistentModelIndex(proxy.index(proxy.mapFromSource(model.index(9, 0)).row(), 0))
+    proxy.sort(Column.LOCKS, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(i, Column.NUMBER).data() for i in range(2)] == ["20260009", "20260004"]
+    assert held.isValid() and held.row() == 0  # a selection follows its candidate
+    proxy.sort(Column.SEAT, Qt.SortOrder.AscendingOrder)
+    assert proxy.index(0, Column.SEAT).data() == "1-1"

@@ -50,6 +50,11 @@ class Column(IntEnum):
     SUBMIT = 10
 
 
+COLUMN_COUNT = len(Column)
+_COLUMNS = list(Column)
+STATE_ORDER = {state: i for i, state in enumerate(AttemptState)}
+
+
 def column_title(column: Column) -> str:
     titles = {
         Column.SEAT: QCoreApplication.translate("CandidateTableModel", "Seat"),
@@ -196,9 +201,35 @@ class CandidateTableModel(QAbstractTableModel):
         return self._stale
 
     def _emit_rows_changed(self, positions: Iterable[int]) -> None:
-        last_col = len(Column) - 1
+        last_col = COLUMN_COUNT - 1
         for first, last in contiguous_runs(positions):
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+
+    # -- sorting (here, in Python, not by the proxy) -----------------------------
+
+    def sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+        """Reorder the rows by a column: one Python sort (milliseconds for 5,000 rows),
+        where QSortFilterProxyModel would call data() twice per comparison."""
+        if column < 0 or not self._rows:
+            return
+        col = _COLUMNS[column]
+        keyed = sorted(
+            ((self._sort_key(r, col), r.seat_row or 0, r.seat_col or 0, i) for i, r in enumerate(self._rows)),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        new_order = [item[-1] for item in keyed]
+        if new_order == list(range(len(self._rows))):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_to_new = [0] * len(new_order)
+        for new_pos, old_pos in enumerate(new_order):
+            old_to_new[old_pos] = new_pos
+        persistent = self.persistentIndexList()
+        moved = [self.index(old_to_new[p.row()], p.column()) for p in persistent]
+        self._rows = [self._rows[i] for i in new_order]
+        self._position = {r.attempt_id: i for i, r in enumerate(self._rows)}
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
 
     # -- lookups -------------------------------------------------------------
 
@@ -221,7 +252,7 @@ class CandidateTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -234,7 +265,7 @@ class CandidateTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self._rows[index.row()]
-        col = Column(index.column())
+        col = _COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == SORT_ROLE:
@@ -328,7 +359,7 @@ class CandidateTableModel(QAbstractTableModel):
         if col is Column.NAME:
             return row.name
         if col is Column.STATE:
-            return list(AttemptState).index(row.state)
+            return STATE_ORDER[row.state]
         if col is Column.FLAGS:
             hits = self._flags.get(row.attempt_id, [])
             return int(hits[0].severity) if hits else -1
@@ -362,6 +393,8 @@ class CandidateFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._states: frozenset[AttemptState] = frozenset()
         self._flags: frozenset[Flag] = frozenset()
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -393,9 +426,19 @@ class CandidateFilterProxy(QSortFilterProxyModel):
         self._flags = frozenset()
         self.endFilterChange()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The header asks to sort: the source model sorts itself, the proxy keeps its order."""
+        self._sort_column = column
+        self._sort_order = order
+        model = self.sourceModel()
+        if isinstance(model, CandidateTableModel):
+            model.sort_rows(column, order)
+
     def refresh(self) -> None:
         """Re-filter and re-sort once (changes since the last refresh)."""
-        self.invalidate()
+        self.beginFilterChange()
+        self.endFilterChange()
+        self.sort(self._sort_column, self._sort_order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()

@@ -7,7 +7,7 @@ colour. A click selects the same candidate as the table.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -60,8 +60,17 @@ class SeatMap(QWidget):
         self.setMinimumSize(QSize(240, 160))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
-        live.countsChanged.connect(self.update)
-        live.connectionChanged.connect(self.update)
+        # Repaint at most ~3 times a second, however busy the hall is.
+        self._repaint = QTimer(self)
+        self._repaint.setSingleShot(True)
+        self._repaint.setInterval(300)
+        self._repaint.timeout.connect(self.update)
+        live.countsChanged.connect(self._schedule)
+        live.connectionChanged.connect(self._schedule)
+
+    def _schedule(self) -> None:
+        if self.isVisible() and not self._repaint.isActive():
+            self._repaint.start()
 
     def set_hall_size(self, rows: int, columns: int) -> None:
         self.rows, self.columns = rows, columns
@@ -108,7 +117,11 @@ class SeatMap(QWidget):
         if not rows or not cols:
             return
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        probe = self._tile_rect(1, 1, rows, cols)
+        with_text = probe.width() >= 28 and probe.height() >= 22  # tiny tiles: colour blocks only
+        if with_text:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        names = {state: short_state(state) for state in AttemptState}
         stale = self.live.connection.state != "live"
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, min(9.0, self.height() / rows / 4.2)))
@@ -130,6 +143,12 @@ class SeatMap(QWidget):
                 painter.setPen(QPen(border, 2))
             else:
                 painter.setPen(QPen(QColor("#9a9a9a"), 1))
+            if not with_text:
+                painter.fillRect(rect, fill)
+                if row.attempt_id == self.selected or (border is not None and not stale):
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRect(rect)
+                continue
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 3, 3)
             dark = row.state is AttemptState.LOCKED and not stale
@@ -139,5 +158,5 @@ class SeatMap(QWidget):
             painter.setFont(small)
             painter.drawText(upper, Qt.AlignmentFlag.AlignCenter, row.seat)
             painter.setFont(bold if top >= Severity.MEDIUM else small)
-            painter.drawText(lower, Qt.AlignmentFlag.AlignCenter, short_state(row.state))
+            painter.drawText(lower, Qt.AlignmentFlag.AlignCenter, names[row.state])
         painter.end()

@@ -359,6 +359,14 @@
         <translation>按座位、准考证号或姓名筛选（Ctrl+F 或 /）</translation>
     </message>
     <message>
+        <source>Seat map</source>
+        <translation>座位图</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>趋势图</translation>
+    </message>
+    <message>
         <source>Exam code %1</source>
         <translation>考试码 %1</translation>
     </message>
@@ -610,6 +618,25 @@
     </message>
 </context>
 <context>
+    <name>LiveChart</name>
+    <message>
+        <source>answering</source>
+        <translation>答题中</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>已交卷</translation>
+    </message>
+</context>
+<context>
     <name>LiveHall</name>
     <message>
         <source>unlocked ✓</source>
@@ -670,6 +697,10 @@
     <message>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Your saved sign-in has expired: enter your password.</source>
+        <translation>保存的登录已过期：请输入密码。</translation>
     </message>
     <message>
         <source>Enter your user name and password.</source>
@@ -881,6 +912,45 @@
     <message>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>SeatMap</name>
+    <message>
+        <source>absent</source>
+        <translation>未进</translation>
+    </message>
+    <message>
+        <source>joined</source>
+        <translation>已进</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>答题</translation>
+    </message>
+    <message>
+        <source>LOCK</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>sending</source>
+        <translation>交卷中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已交</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动交</translation>
     </message>
 </context>
 <context>

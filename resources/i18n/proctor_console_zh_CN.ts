@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AttentionModel</name>
@@ -517,7 +518,7 @@
         <translation>电量低</translation>
     </message>
     <message>
-        <source>Battery won't last</source>
+        <source>Battery won&apos;t last</source>
         <translation>电量撑不到结束</translation>
     </message>
     <message>
@@ -553,7 +554,7 @@
         <translation>打开详情 (Enter)</translation>
     </message>
     <message>
-        <source>Check the phone's network</source>
+        <source>Check the phone&apos;s network</source>
         <translation>检查手机网络</translation>
     </message>
     <message>
@@ -581,7 +582,7 @@
         <translation>更新应用 / 更换手机</translation>
     </message>
     <message>
-        <source>Check the candidate's phone</source>
+        <source>Check the candidate&apos;s phone</source>
         <translation>检查考生的手机</translation>
     </message>
     <message>
@@ -651,7 +652,7 @@
         <translation>无法连接服务器 %1。请检查地址和网络。</translation>
     </message>
     <message>
-        <source>The server's TLS certificate was rejected. If your organisation uses its own certificate authority, choose its CA bundle (PEM) below.</source>
+        <source>The server&apos;s TLS certificate was rejected. If your organisation uses its own certificate authority, choose its CA bundle (PEM) below.</source>
         <translation>服务器的 TLS 证书未通过验证。如果贵单位使用自己的证书颁发机构，请在下方选择其 CA 证书包（PEM）。</translation>
     </message>
     <message>
@@ -1044,7 +1045,7 @@
         <translation>一次性解锁码</translation>
     </message>
     <message>
-        <source>Type this code on the candidate's phone. It works once, for this lock only.</source>
+        <source>Type this code on the candidate&apos;s phone. It works once, for this lock only.</source>
         <translation>请在考生手机上输入此解锁码。仅本次锁定有效，只能使用一次。</translation>
     </message>
 </context>

@@ -258,7 +258,7 @@ class Hall:
 
     async def run(self) -> Record:
         self._stop_event = asyncio.Event()
-        pool = max(10, min(100, len(self.candidates) // 10))
+        pool = max(20, min(100, len(self.candidates) // 5))
         self._in_flight = asyncio.Semaphore(pool)
         if self.client is None:
             self.client = httpx.AsyncClient(

@@ -62,6 +62,7 @@ class Phone:
         self.answered = 0
         self.answers_dirty = False
         self.joined_once = False
+        self.app_updated = False
         self.heartbeating = False
         self.answering_timer = False
         self.unlock_to_confirm: str | None = None  # push id applied, confirm with a heartbeat
@@ -157,9 +158,12 @@ class Phone:
 
     # -- requests -------------------------------------------------------------
 
-    async def post(self, t: float, path: str, body: dict[str, Any] | None) -> tuple[int, Any]:
+    async def post(
+        self, t: float, path: str, body: dict[str, Any] | None, token: str | None = ""
+    ) -> tuple[int, Any]:
+        """A device call, with the phone's token unless one is given (None: no token)."""
         self.hall.record.action(self.no, t, path)
-        return await self.hall.post(path, body, self.token)
+        return await self.hall.post(path, body, self.token if token == "" else token)
 
     def battery(self, t: float) -> int:
         level = self.battery_base - self.drain * (t - self.battery_base_t) / 3600
@@ -173,11 +177,10 @@ class Phone:
             self.at(t + 15, "join", data)
             return
         device = self.device.to_json()
-        if self.plan.outdated_app and not data.get("updated"):
+        if self.plan.outdated_app and not self.app_updated:
             device["app_version"] = "3.3.9"
         body = {"exam_code": self.hall.exam_code, "candidate_no": self.no, "device": device}
-        self.token = None
-        status, answer = await self.post(t, "/device/join", body)
+        status, answer = await self.post(t, "/device/join", body, token=None)
         record = self.hall.record
         if status == 426:
             record.refused_joins.append(
@@ -187,9 +190,8 @@ class Phone:
                     "app_version": device["app_version"],
                 }
             )
-            self.at(
-                t + self.hall.scenario.join.update_minutes * 60, "join", {**data, "updated": True}
-            )
+            self.app_updated = True  # the candidate updates the app, then enters the code again
+            self.at(t + self.hall.scenario.join.update_minutes * 60, "join", data)
             return
         if status >= 500 or status == 429 or _code(answer) == "too_early":
             self.at(t + self.react.uniform(10, 30), "join", data)

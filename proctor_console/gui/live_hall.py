@@ -30,6 +30,8 @@ log = logging.getLogger("proctor.hall")
 FLUSH_INTERVAL_MS = 75
 TICK_INTERVAL_MS = 1000
 RESORT_MIN_INTERVAL_S = 1.0
+#: What raises a tray notification (console.md): a new lock, a stuck submission, an auto-submit.
+ALERT_FLAGS = frozenset({Flag.LOCKED, Flag.STUCK_SUBMITTING, Flag.AUTO_SUBMITTED})
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class LiveHall(QObject):
     connectionChanged = Signal()
     #: attempt_id: the phone confirmed an unlock the console sent
     unlockConfirmed = Signal(str)
+    #: (attempt_id, flag name): a new lock, stuck submission or auto-submit (for a notification)
+    alertRaised = Signal(str, str)
 
     def __init__(
         self,
@@ -156,6 +160,7 @@ class LiveHall(QObject):
             self._check_unlock(before.get(row.attempt_id), row)
         self.table.update_rows(changed_rows)
         new_flags = {aid: self.hall.flags(aid, now) for aid in changed_ids}
+        self._raise_alerts(new_flags)
         self.flags.update(new_flags)
         self.table.set_flags(new_flags, now)
         self._after_change(now, resort=False)
@@ -171,12 +176,21 @@ class LiveHall(QObject):
             else:
                 self.table.set_note(row.attempt_id, None)
 
+    def _raise_alerts(self, new_flags: dict[str, list[FlagHit]]) -> None:
+        for aid, hits in new_flags.items():
+            had = {h.flag for h in self.flags.get(aid, [])}
+            for hit in hits:
+                if hit.flag in ALERT_FLAGS and hit.flag not in had:
+                    self.alertRaised.emit(aid, hit.flag.value)
+
     def tick(self) -> None:
         """Once a second: flags for every row at the server-corrected time."""
         if self._pending and not self._flush_timer.isActive():
             self.flush()
         now = self.clock()
-        self.flags = {aid: self.hall.flags(aid, now) for aid in self.hall.rows}
+        fresh = {aid: self.hall.flags(aid, now) for aid in self.hall.rows}
+        self._raise_alerts(fresh)
+        self.flags = fresh
         flags_moved = self.table.set_flags(self.flags, now)
         self.table.tick(now)
         self._after_change(now, resort=False, rows_moved=flags_moved > 0)

@@ -11,14 +11,24 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QSystemTrayIcon,
+)
 
 from ..client.api import ConsoleApi
 from ..client.errors import ConsoleError
 from ..client.feed import FeedStatus, LiveFeed
 from ..client.records import ExamSession, User
+from ..domain.flags import Flag
 from ..domain.states import ACTING_ROLES, AttemptState, EscalationCategory, Role
 from .forms import load_form
+from .labels import flag_text
 from .live_hall import ConnectionView, LiveHall
 from .settings import ConsoleSettings
 from .tasks import TaskSet
@@ -74,6 +84,7 @@ class MainWindow(QObject):
         self.session: ExamSession | None = None
         self.feed: LiveFeed | None = None
         self.code_views: dict[str, UnlockCodeView] = {}
+        self.alerts: list[str] = []
         self.window: QMainWindow = load_form("main_window.ui")  # type: ignore[assignment]
         self.window.installEventFilter(self)
         self.live = LiveHall(clock=api.server_now, thresholds=settings.thresholds(), parent=self)
@@ -95,6 +106,10 @@ class MainWindow(QObject):
             self.window.restoreGeometry(geometry)
         if state is not None:
             self.window.restoreState(state)
+        for name, splitter in self._splitters().items():
+            saved = settings.splitter_state(name)
+            if saved is not None:
+                splitter.restoreState(saved)
         header = settings.header_state()
         if header is not None:
             self.monitor.candidateTable.horizontalHeader().restoreState(header)
@@ -102,6 +117,11 @@ class MainWindow(QObject):
         self.monitor.selectionChanged.connect(self._selection_changed)
         self.monitor.contextActionsRequested.connect(self._fill_context_menu)
         self.live.unlockConfirmed.connect(self._unlock_confirmed)
+        self.live.alertRaised.connect(self._alert)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.window.windowIcon(), self.window)
+            self.tray.show()
         self.detail.unlockButton.clicked.connect(self.unlock_selected)
         self.detail.codeButton.clicked.connect(self.issue_code)
         self.detail.ackButton.clicked.connect(self.ack_help)
@@ -155,9 +175,14 @@ class MainWindow(QObject):
     def _closing(self, event: QCloseEvent) -> None:
         self.settings.save_window_state(self.window.saveGeometry(), self.window.saveState())
         self.settings.save_header_state(self.monitor.candidateTable.horizontalHeader().saveState())
+        for name, splitter in self._splitters().items():
+            self.settings.save_splitter_state(name, splitter.saveState())
         self.settings.sync()
         self.stop_feed()
         self.closed.emit()
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"hall": self.monitor.splitter, "left": self.monitor.leftSplitter}
 
     def show(self) -> None:
         if self.settings.window_state()[0] is None:
@@ -361,6 +386,15 @@ class MainWindow(QObject):
         if self.detail.attempt_id == attempt_id:
             self.show_details(attempt_id)
 
+    def _alert(self, attempt_id: str, flag_name: str) -> None:
+        """A new lock, stuck submission or auto-submit: tray notification and optional sound."""
+        text = f"{flag_text(Flag(flag_name))}: {self.monitor.describe(attempt_id)}"
+        self.alerts.append(text)
+        if self.tray is not None and not self.window.isActiveWindow():
+            self.tray.showMessage(self.tr("Proctor Console"), text, QSystemTrayIcon.MessageIcon.Warning, 8000)
+        if self.settings.sound:
+            QApplication.beep()
+
     def ack_help(self) -> None:
         aid = self.monitor.current_id()
         if aid is None:
@@ -409,13 +443,20 @@ class MainWindow(QObject):
                 menu.addAction(action)
 
     def open_settings(self) -> SettingsForm:
-        form = SettingsForm(self.settings.thresholds(), self.settings.language, self.settings.ca_bundle, self.window)
+        form = SettingsForm(
+            self.settings.thresholds(),
+            self.settings.language,
+            self.settings.ca_bundle,
+            self.window,
+            sound=self.settings.sound,
+        )
 
         def save() -> None:
             thresholds = form.thresholds()
             self.settings.set_thresholds(thresholds)
             self.settings.language = form.language
             self.settings.ca_bundle = form.ca_bundle
+            self.settings.sound = form.soundCheck.isChecked()
             self.live.set_thresholds(thresholds)
 
         form.dialog.accepted.connect(save)

@@ -84,6 +84,22 @@ class ConsoleSettings:
     def language(self, value: str) -> None:
         self.store.setValue("ui/language", value)
 
+    @property
+    def sound(self) -> bool:
+        """A sound with each new lock, stuck submission or auto-submit."""
+        return str(self.store.value("ui/sound", "false")).lower() == "true"
+
+    @sound.setter
+    def sound(self, value: bool) -> None:
+        self.store.setValue("ui/sound", "true" if value else "false")
+
+    def splitter_state(self, name: str) -> QByteArray | None:
+        value = self.store.value(f"ui/splitter_{name}")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_splitter_state(self, name: str, state: QByteArray) -> None:
+        self.store.setValue(f"ui/splitter_{name}", state)
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self.store.value("ui/geometry")
         state = self.store.value("ui/window_state")

@@ -641,7 +641,7 @@
     <name>LiveHall</name>
     <message>
         <source>unlocked ✓</source>
-        <extracomment>attempt_id: the phone confirmed an unlock the console sent</extracomment>
+        <extracomment>What raises a tray notification (console.md): a new lock, a stuck submission, an auto-submit. attempt_id: the phone confirmed an unlock the console sent (attempt_id, flag name): a new lock, stuck submission or auto-submit (for a notification)</extracomment>
         <translation>已解锁 ✓</translation>
     </message>
 </context>
@@ -1029,6 +1029,10 @@
     <message>
         <source>system certificates</source>
         <translation>系统证书</translation>
+    </message>
+    <message>
+        <source>Sound with each new lock, stuck submission or auto-submit</source>
+        <translation>新的锁定、交卷卡住或自动交卷时发出提示音</translation>
     </message>
 </context>
 <context>

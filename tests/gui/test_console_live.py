@@ -153,6 +153,7 @@ def test_lock_shows_then_unlock_by_push(console, qtbot, exam, service) -> None: 
     att = window.live.attention
     qtbot.waitUntil(lambda: att.rowCount() >= 1 and att.index(0, 0).data() == cand.seat, timeout=WAIT_MS)
     assert att.index(0, 4).data() == "Unlock (U)"
+    assert any(cand.seat in alert and "Locked" in alert for alert in window.alerts)
     assert window.monitor.state_buttons[AttemptState.LOCKED].text().endswith("1")
 
     # N selects it; U asks to confirm with a preset reason; OK pushes the unlock.
@@ -276,3 +277,38 @@ def test_language_switch(qapp, settings, memory_keyring) -> None:  # type: ignor
         install_translation("en")
     assert choose_language(None, "", locale=__import__("PySide6.QtCore").QtCore.QLocale("zh_CN")) == "zh_CN"
     assert isinstance(Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole) and QDialog is not None
+
+
+def test_unlock_many_at_once_and_escalate(console, qtbot, exam, service) -> None:  # type: ignore[no-untyped-def]
+    flow = open_hall(console, qtbot, exam)
+    window = flow.window
+    phones = [Phone(service, exam.exam_code, exam.candidates[i].candidate_no) for i in (3, 4)]
+    for phone in phones:
+        phone.join_and_start()
+        phone.lock("screenshot")
+    numbers = [p.candidate_no for p in phones]
+    qtbot.waitUntil(lambda: all(row_state_text(flow, n).startswith("LOCKED") for n in numbers), timeout=WAIT_MS)
+    # Filter by the LOCKED count, select all, U: one confirmation for both.
+    window.monitor.state_buttons[AttemptState.LOCKED].click()
+    assert window.live.proxy.rowCount() == 2
+    window.monitor.candidateTable.selectAll()
+    confirm = window.unlock_selected()
+    assert "2" in confirm.summaryLabel.text()
+    confirm.buttonBox.button(confirm.buttonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: all("unlock sent" in row_state_text(flow, n) for n in numbers), timeout=WAIT_MS)
+    for phone in phones:
+        assert any(c.get("type") == "unlock" for c in phone.heartbeat("locked")["commands"])
+        phone.heartbeat("answering")
+    qtbot.waitUntil(lambda: all(row_state_text(flow, n) == "Answering — unlocked ✓" for n in numbers), timeout=WAIT_MS)
+
+    # E: escalate one to support; the row then carries the open escalation.
+    window.monitor.clear_filters()
+    aid = attempt_of(flow, numbers[0])
+    window.monitor.select_attempt(aid)
+    form = window.escalate()
+    assert form is not None and form.category
+    form.noteEdit.setPlainText("paper shows another specialty")
+    form.dialog.findChild(type(confirm.buttonBox), "buttonBox").button(confirm.buttonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.live.hall.rows[aid].open_escalations == 1, timeout=WAIT_MS)
+    for phone in phones:
+        phone.close()

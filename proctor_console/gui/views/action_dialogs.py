@@ -12,6 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -181,7 +182,14 @@ class EscalateForm(QObject):
 class SettingsForm(QObject):
     """Thresholds (defaults of the domain), language, CA bundle."""
 
-    def __init__(self, thresholds: Thresholds, language: str, ca_bundle: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        thresholds: Thresholds,
+        language: str,
+        ca_bundle: str,
+        parent: QWidget | None = None,
+        sound: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.dialog: QDialog = load_form("settings_dialog.ui", parent)  # type: ignore[assignment]
         d = self.dialog
@@ -199,6 +207,8 @@ class SettingsForm(QObject):
         self.languageCombo.setCurrentIndex(max(0, self.languageCombo.findData(language)))
         self.caBundleEdit = child(d, QLineEdit, "caBundleEdit")
         self.caBundleEdit.setText(ca_bundle)
+        self.soundCheck = child(d, QCheckBox, "soundCheck")
+        self.soundCheck.setChecked(sound)
         self.show_thresholds(thresholds)
         buttons = child(d, QDialogButtonBox, "buttonBox")
         buttons.accepted.connect(d.accept)

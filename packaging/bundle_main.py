@@ -1,0 +1,112 @@
+"""Entry point of the frozen bundle: the same ``proctor-console`` command.
+
+Two things only a frozen program needs:
+
+- ``python -m proctor_console.cli ARGS`` is how the demo (and tests) start a
+  child service or simulator with ``sys.executable``; in the bundle
+  ``sys.executable`` is this program, so ``-m proctor_console.cli`` is
+  accepted and dropped.
+- ``PROCTOR_BUNDLE_SELF_CHECK=1`` imports every module that is only ever
+  imported dynamically (keyring backends, qasync's Qt binding, uvicorn's
+  loop/protocol choices, the SQLAlchemy async drivers, Alembic's migrations)
+  and prints what it found as JSON, for the bundle's smoke test;
+  ``=keyring`` also stores, reads and deletes a dummy token in the keyring
+  (only ever run on a throw-away keyring).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import multiprocessing
+import os
+import sys
+
+# Modules nothing imports by name at start; the bundle must carry every one.
+DYNAMIC_MODULES = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.chainer",
+    "keyring.backends.fail",
+    "keyring.backends.null",
+    "secretstorage",
+    "jeepney",
+    "qasync",
+    "uvicorn.loops.auto",
+    "uvicorn.loops.asyncio",
+    "uvicorn.protocols.http.auto",
+    "uvicorn.protocols.http.h11_impl",
+    "uvicorn.protocols.websockets.auto",
+    "uvicorn.lifespan.on",
+    "sqlalchemy.dialects.sqlite.aiosqlite",
+    "sqlalchemy.dialects.postgresql.asyncpg",
+    "aiosqlite",
+    "asyncpg",
+    "asyncpg.pgproto.pgproto",
+    "greenlet",
+    "argon2",
+    "pyotp",
+    "alembic.command",
+    "proctor_console.service.migrate",
+    "proctor_console.simulator.scenario",
+    "proctor_console.gui.app",
+    "proctor_console.demo",
+)
+
+
+def self_check() -> int:
+    """Import the dynamic modules; report them and what the package data holds."""
+    os.environ.setdefault("QT_API", "pyside6")
+    missing = {}
+    for name in DYNAMIC_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # report every failure, not only the first
+            missing[name] = f"{type(exc).__name__}: {exc}"
+
+    from importlib import metadata, resources
+
+    import keyring.backend
+
+    from proctor_console import __version__
+    from proctor_console.service.migrate import MIGRATIONS
+    from proctor_console.simulator.scenario import builtin_names, load_scenario
+
+    package = resources.files("proctor_console")
+    report = {
+        "version": __version__,
+        "metadata_version": metadata.version("proctor-console"),
+        "missing": missing,
+        "keyring_entry_points": sorted(ep.name for ep in metadata.entry_points(group="keyring.backends")),
+        "keyring_viable": sorted(type(b).__module__ for b in keyring.backend.get_all_keyring()),
+        "scenarios": {name: load_scenario(name).scenario.name for name in builtin_names()},
+        "migrations": sorted(p.name for p in (MIGRATIONS / "versions").glob("*.py")),
+        "forms": sorted(p.name for p in package.joinpath("ui").iterdir()),
+        "translations": sorted(p.name for p in package.joinpath("resources", "i18n").iterdir()),
+    }
+    if os.environ.get("PROCTOR_BUNDLE_SELF_CHECK") == "keyring":
+        # Only on a throw-away keyring (the smoke test's private D-Bus session).
+        from proctor_console.client.credentials import TokenStore
+
+        store = TokenStore()
+        report["token_store"] = store.save("http://127.0.0.1:9", "bundle-check", "not-a-secret")
+        report["token_read_back"] = TokenStore().load("http://127.0.0.1:9", "bundle-check") == "not-a-secret"
+        store.delete("http://127.0.0.1:9", "bundle-check")
+    print(json.dumps(report, indent=1, sort_keys=True))
+    return 1 if missing else 0
+
+
+def main() -> int:
+    multiprocessing.freeze_support()
+    if sys.argv[1:3] == ["-m", "proctor_console.cli"]:
+        del sys.argv[1:3]
+    if os.environ.get("PROCTOR_BUNDLE_SELF_CHECK") in ("1", "keyring"):
+        return self_check()
+    from proctor_console.cli import main as cli_main
+
+    return cli_main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -73,7 +73,7 @@ def _stop(process: subprocess.Popen[bytes] | None, name: str) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from .simulator.hall_setup import create_exam
+    from .simulator.hall_setup import ExamSetup, create_exam
 
     workdir = Path(tempfile.mkdtemp(prefix="proctor-demo-"))
     server: subprocess.Popen[bytes] | None = None
@@ -100,7 +100,7 @@ def main(args: argparse.Namespace) -> int:
         port = _wait_for_port(server, port_file, server_log)
         base_url = f"http://127.0.0.1:{port}"
 
-        async def seed():  # type: ignore[no-untyped-def]
+        async def seed() -> ExamSetup:
             async with httpx.AsyncClient(timeout=30) as client:
                 return await create_exam(
                     client, base_url, ADMIN_USER, admin_password, hall_rows=10, hall_cols=12, seed=args.seed

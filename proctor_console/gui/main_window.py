@@ -85,6 +85,7 @@ class MainWindow(QObject):
         self.feed: LiveFeed | None = None
         self.code_views: dict[str, UnlockCodeView] = {}
         self.alerts: list[str] = []
+        self._last_dialog: QObject | None = None  # keeps the open dialog's controller alive
         self.window: QMainWindow = load_form("main_window.ui")  # type: ignore[assignment]
         self.window.installEventFilter(self)
         self.live = LiveHall(clock=api.server_now, thresholds=settings.thresholds(), parent=self)
@@ -290,7 +291,8 @@ class MainWindow(QObject):
         self.detail.set_timeline(attempt_id, events)
 
     def _locked_selection(self) -> list[str]:
-        ids = self.monitor.selected_ids() or ([self.monitor.current_id()] if self.monitor.current_id() else [])
+        current = self.monitor.current_id()
+        ids = self.monitor.selected_ids() or ([current] if current else [])
         return [
             aid
             for aid in ids

@@ -24,8 +24,10 @@ class ConsoleSettings:
     def recent_servers(self) -> list[str]:
         value = self.store.value("servers/recent", [])
         if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or []) if v]
+            return [value] if value else []
+        if not isinstance(value, list):
+            return []
+        return [str(v) for v in value if v]
 
     def remember_server(self, url: str) -> None:
         servers = [url] + [s for s in self.recent_servers() if s != url]

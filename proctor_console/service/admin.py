@@ -121,7 +121,7 @@ async def create_session(conn: AsyncConnection, fields: dict[str, Any]) -> dict[
     for hid in hall_ids:
         await exam.get_hall(conn, hid)
     starts_at: datetime = fields.get("starts_at") or utcnow()
-    s = {
+    s: dict[str, Any] = {
         "id": exam.new_id(),
         "title": (fields.get("title") or "").strip() or "Exam",
         "exam_code": code,
@@ -130,7 +130,7 @@ async def create_session(conn: AsyncConnection, fields: dict[str, Any]) -> dict[
         "max_locks": int(fields.get("max_locks") or 5),
         "info_collection": bool(fields.get("info_collection", False)),
         "info_fields": list(fields.get("info_fields") or DEFAULT_INFO_FIELDS),
-        "total_questions": int(fields.get("total_questions") if fields.get("total_questions") is not None else 100),
+        "total_questions": int(fields.get("total_questions") or 0) if fields.get("total_questions") is not None else 100,
         "hall_ids": hall_ids,
         "closed": False,
         "created_at": utcnow(),

@@ -90,9 +90,9 @@ async def _admin(args: argparse.Namespace, url: str, password: str | None) -> in
                     raise UsageError(f"cannot read {args.csv_file}: {exc.strerror}") from None
                 except UnicodeDecodeError:
                     raise UsageError(f"{args.csv_file} is not UTF-8 text") from None
-                rows = admin.parse_roster_csv(text)
+                roster = admin.parse_roster_csv(text)
                 async with store.write() as conn:
-                    report = await admin.import_roster(conn, args.session_id, rows)
+                    report = await admin.import_roster(conn, args.session_id, roster)
                 print(f"added {report.added}, updated {report.updated}, rejected {len(report.rejected)}")
                 for rej in report.rejected:
                     print(f"  line {rej['line']}: {rej['candidate_no'] or '(no number)'}: {rej['reason']}")

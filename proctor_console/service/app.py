@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..domain.rows import format_time
 from .auth import LoginThrottle
-from .background import Background, TelemetryBuffer
+from .background import AttemptCache, Background, TelemetryBuffer
 from .errors import install_handlers
 from .storage import Store
 
@@ -31,7 +31,8 @@ class ServiceState:
     def __init__(self, db_url: str) -> None:
         self.store = Store(db_url)
         self.telemetry = TelemetryBuffer(self.store)
-        self.background = Background(self.store, self.telemetry)
+        self.attempt_cache = AttemptCache(self.store)
+        self.background = Background(self.store, self.telemetry, self.attempt_cache)
         self.throttle = LoginThrottle()
         self.device_tokens: dict[str, tuple[str, datetime, float]] = {}
 

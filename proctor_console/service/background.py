@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -124,16 +125,79 @@ async def sweeper_loop(store: Store, interval: float = 1.0) -> None:
             log.exception("time sweeper failed; will retry")
 
 
+class AttemptCache:
+    """Attempts as heartbeats need them, in memory: a heartbeat that changes nothing costs no query.
+
+    This process's writes drop their attempts at commit; other processes'
+    writes are seen through the event log (:func:`follow_loop`), a few hundred
+    milliseconds later at most. Telemetry-only events do not drop entries:
+    they change nothing a heartbeat answers.
+    """
+
+    def __init__(self, store: Store, max_age: float = 60.0) -> None:
+        self.store = store
+        self.max_age = max_age
+        self.rows: dict[str, tuple[dict[str, Any], float]] = {}
+        self.generation = 0
+        store.on_commit.append(self.drop)
+
+    def drop(self, attempt_ids: set[str]) -> None:
+        if attempt_ids:
+            self.generation += 1
+            for aid in attempt_ids:
+                self.rows.pop(aid, None)
+
+    async def get(self, attempt_id: str) -> dict[str, Any]:
+        hit = self.rows.get(attempt_id)
+        now = time.monotonic()
+        if hit is not None and now - hit[1] < self.max_age:
+            return dict(hit[0])
+        generation = self.generation
+        async with self.store.read() as conn:
+            a = await exam.load_attempt(conn, attempt_id)
+        if generation == self.generation:  # no write landed meanwhile: safe to keep
+            if len(self.rows) > 100_000:
+                self.rows.clear()
+            self.rows[attempt_id] = (a, now)
+        return dict(a)
+
+
+async def follow_loop(store: Store, cache: AttemptCache, interval: float = 0.25) -> None:
+    """Drop cached attempts that any process changed (events with a timeline kind)."""
+    async with store.read() as conn:
+        cursor = await exam.max_cursor(conn)
+    while True:
+        # This process's own writes drop entries at commit; polling is for the others'.
+        await asyncio.sleep(interval)
+        try:
+            async with store.read() as conn:
+                rows = (
+                    await conn.execute(
+                        select(events.c.id, events.c.attempt_id, events.c.kind).where(events.c.id > cursor).order_by(events.c.id).limit(5000)
+                    )
+                ).all()
+            if rows:
+                cursor = rows[-1][0]
+                cache.drop({aid for _, aid, kind in rows if aid and kind})
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("event follower failed; will retry")
+            await asyncio.sleep(1)
+
+
 class Background:
-    def __init__(self, store: Store, buffer: TelemetryBuffer) -> None:
+    def __init__(self, store: Store, buffer: TelemetryBuffer, cache: AttemptCache) -> None:
         self.store = store
         self.buffer = buffer
+        self.cache = cache
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
         self.tasks = [
             asyncio.create_task(telemetry_loop(self.buffer), name="telemetry-flush"),
             asyncio.create_task(sweeper_loop(self.store), name="time-sweeper"),
+            asyncio.create_task(follow_loop(self.store, self.cache), name="event-follower"),
         ]
 
     async def stop(self) -> None:

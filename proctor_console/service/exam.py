@@ -31,6 +31,7 @@ from .storage import (
     events,
     exam_sessions,
     halls,
+    mark_changed,
     unlock_codes,
     utcnow,
 )
@@ -189,7 +190,7 @@ def row_json(a: dict[str, Any]) -> dict[str, Any]:
     return row_of(a).to_json()
 
 
-Timeline = list[tuple[str, dict[str, Any]]]
+Timeline = list[tuple[str | None, dict[str, Any] | None]]
 
 
 async def save(
@@ -206,6 +207,7 @@ async def save(
     changes["version"] = a["version"] + 1
     changes["seen_in_event"] = changes.get("last_seen", a["last_seen"])
     await conn.execute(update(attempts).where(attempts.c.id == a["id"]).values(**changes))
+    mark_changed(conn, a["id"])
     a.update(changes)
     data = row_json(a)
     entries = timeline or [(None, None)]
@@ -582,6 +584,7 @@ async def heartbeat_changes(
     if not changes or (set(changes) <= {"pending_commands", "unlock_delivered_lock"} and not timeline):
         if changes:
             await conn.execute(update(attempts).where(attempts.c.id == a["id"]).values(**changes))
+            mark_changed(conn, a["id"])
             a.update(changes)
         return None, out_commands
     changes.update(telemetry)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 
 from ..domain.devices import MIN_APP_VERSION, device_problems, version_at_least
 from ..domain.rows import format_time
@@ -105,7 +105,7 @@ class LoginBody(Body):
     password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
-@router.post("/auth/login", tags=["auth"])
+@router.post("/auth/login", response_model=None, tags=["auth"])
 async def login(body: LoginBody, request: Request) -> dict[str, Any]:
     svc = service(request)
     address = request.client.host if request.client else "?"
@@ -128,7 +128,7 @@ async def login(body: LoginBody, request: Request) -> dict[str, Any]:
     return {"access_token": token, "token_type": "bearer", "expires_at": format_time(expires), "user": admin.user_json(dict(u))}
 
 
-@router.post("/auth/logout", tags=["auth"])
+@router.post("/auth/logout", response_model=None, tags=["auth"])
 async def logout(request: Request, actor: ActorDep) -> dict[str, Any]:
     digest = token_hash(_bearer(request))
     async with service(request).store.write() as conn:
@@ -142,7 +142,7 @@ async def _user_json(request: Request, actor: Actor) -> dict[str, Any]:
     return admin.user_json(dict(u))
 
 
-@router.get("/me", tags=["auth"])
+@router.get("/me", response_model=None, tags=["auth"])
 async def me(request: Request, actor: ActorDep) -> dict[str, Any]:
     return await _user_json(request, actor)
 
@@ -158,7 +158,7 @@ class UserBody(Body):
     hall_ids: list[Annotated[str, StringConstraints(max_length=32)]] = Field(default_factory=list, max_length=500)
 
 
-@router.post("/users", tags=["setup"], status_code=201)
+@router.post("/users", response_model=None, tags=["setup"], status_code=201)
 async def add_user(body: UserBody, request: Request, actor: ActorDep) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
     async with service(request).store.write() as conn:
@@ -167,7 +167,7 @@ async def add_user(body: UserBody, request: Request, actor: ActorDep) -> dict[st
     return u
 
 
-@router.get("/users", tags=["setup"])
+@router.get("/users", response_model=None, tags=["setup"])
 async def list_users(request: Request, actor: ActorDep) -> dict[str, Any]:
     require_role(actor, Role.ADMIN, Role.SUPPORT, Role.LEAD)
     async with service(request).store.read() as conn:
@@ -181,7 +181,7 @@ class HallBody(Body):
     columns: int = Field(ge=1, le=200)
 
 
-@router.post("/halls", tags=["setup"], status_code=201)
+@router.post("/halls", response_model=None, tags=["setup"], status_code=201)
 async def add_hall(body: HallBody, request: Request, actor: ActorDep) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
     async with service(request).store.write() as conn:
@@ -190,7 +190,7 @@ async def add_hall(body: HallBody, request: Request, actor: ActorDep) -> dict[st
     return h
 
 
-@router.get("/halls", tags=["setup"])
+@router.get("/halls", response_model=None, tags=["setup"])
 async def list_halls(request: Request, actor: ActorDep) -> dict[str, Any]:
     async with service(request).store.read() as conn:
         query = select(halls).order_by(halls.c.created_at, halls.c.name)
@@ -216,14 +216,14 @@ def _visible_session(actor: Actor, s: dict[str, Any]) -> bool:
     return actor.role is not Role.PROCTOR or bool(set(s["hall_ids"] or []) & actor.hall_ids)
 
 
-@router.get("/sessions", tags=["sessions"])
+@router.get("/sessions", response_model=None, tags=["sessions"])
 async def list_sessions(request: Request, actor: ActorDep) -> dict[str, Any]:
     async with service(request).store.read() as conn:
         rows = (await conn.execute(select(exam_sessions).order_by(exam_sessions.c.starts_at.desc()))).mappings().all()
     return {"sessions": [exam.session_json(dict(r)) for r in rows if _visible_session(actor, dict(r))]}
 
 
-@router.post("/sessions", tags=["sessions"], status_code=201)
+@router.post("/sessions", response_model=None, tags=["sessions"], status_code=201)
 async def add_session(body: SessionBody, request: Request, actor: ActorDep) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
     fields = body.model_dump()
@@ -243,12 +243,12 @@ async def _session_for(request: Request, actor: Actor, sid: str) -> dict[str, An
     return s
 
 
-@router.get("/sessions/{sid}", tags=["sessions"])
+@router.get("/sessions/{sid}", response_model=None, tags=["sessions"])
 async def get_session(sid: str, request: Request, actor: ActorDep) -> dict[str, Any]:
     return exam.session_json(await _session_for(request, actor, sid))
 
 
-@router.post("/sessions/{sid}/close", tags=["sessions"])
+@router.post("/sessions/{sid}/close", response_model=None, tags=["sessions"])
 async def close_session(sid: str, request: Request, actor: ActorDep) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
     async with service(request).store.write() as conn:
@@ -257,7 +257,7 @@ async def close_session(sid: str, request: Request, actor: ActorDep) -> dict[str
     return s
 
 
-@router.post("/sessions/{sid}/roster", tags=["sessions"])
+@router.post("/sessions/{sid}/roster", response_model=None, tags=["sessions"])
 async def import_roster(sid: str, request: Request, actor: ActorDep) -> dict[str, Any]:
     """`text/csv` with header candidate_no,name,hall_id,seat_row,seat_col, or JSON `{rows: [...]}`."""
     require_role(actor, Role.ADMIN)
@@ -307,7 +307,7 @@ async def device_attempt(request: Request) -> str:
     cached = svc.device_tokens.get(digest)
     if cached is not None and cached[1] > now and time.monotonic() - cached[2] < 30:
         request.state.who = f"device:{cached[0]}"
-        return cached[0]
+        return str(cached[0])
     async with svc.store.read() as conn:
         row = (await conn.execute(select(tokens).where(tokens.c.token_hash == digest))).mappings().first()
     if row is None or row["revoked"] or row["expires_at"] <= now:
@@ -324,29 +324,33 @@ async def device_attempt(request: Request) -> str:
 DeviceDep = Annotated[str, Depends(device_attempt)]
 
 
-@router.post("/device/join", tags=["device"])
+@router.post("/device/join", response_model=None, tags=["device"])
 async def device_join(body: JoinBody, request: Request) -> dict[str, Any]:
     if not version_at_least(body.device.app_version, MIN_APP_VERSION):
         raise ApiError(426, "app_outdated", f"This exam app ({body.device.app_version}) is too old: update the app to {MIN_APP_VERSION} or later, then join again.", min_app_version=MIN_APP_VERSION)
     svc = service(request)
-    async with svc.store.read() as conn:
-        sessions = (await conn.execute(select(exam_sessions).where(exam_sessions.c.exam_code == body.exam_code).where(exam_sessions.c.closed.is_(False)).order_by(exam_sessions.c.starts_at.desc()))).mappings().all()
-        if not sessions:
-            raise ApiError(404, "exam_code_not_found", "No open exam has this exam code; check the code and try again.")
-        aid = None
-        for s in sessions:
-            aid = (await conn.execute(select(attempts.c.id).where(attempts.c.session_id == s["id"]).where(attempts.c.candidate_no == body.candidate_no))).scalar()
-            if aid:
-                session = dict(s)
-                break
-        if aid is None:
-            raise ApiError(404, "candidate_not_found", f"Candidate number {body.candidate_no} is not on this exam's roster; check it with the proctor.")
-    if exam.session_status(session).value == "scheduled":
-        raise ApiError(409, "too_early", f"Joining opens 30 minutes before the exam ({format_time(session['starts_at'])}).", starts_at=format_time(session["starts_at"]))
     token = new_token()
-    expires = max(utcnow(), session["starts_at"] + timedelta(minutes=session["duration_minutes"])) + timedelta(hours=DEVICE_TOKEN_HOURS)
     async with svc.store.write() as conn:
-        a = await exam.load_attempt(conn, aid)
+        found = (
+            await conn.execute(
+                exam.ATTEMPT_SELECT.where(exam_sessions.c.exam_code == body.exam_code)
+                .where(exam_sessions.c.closed.is_(False))
+                .where(attempts.c.candidate_no == body.candidate_no)
+                .order_by(exam_sessions.c.starts_at.desc())
+                .limit(1)
+            )
+        ).mappings().first()
+        if found is None:
+            known = (await conn.execute(select(exam_sessions.c.id).where(exam_sessions.c.exam_code == body.exam_code).where(exam_sessions.c.closed.is_(False)).limit(1))).first()
+            if known is None:
+                raise ApiError(404, "exam_code_not_found", "No open exam has this exam code; check the code and try again.")
+            raise ApiError(404, "candidate_not_found", f"Candidate number {body.candidate_no} is not on this exam's roster; check it with the proctor.")
+        a = dict(found)
+        aid = a["id"]
+        session = await exam.get_session(conn, a["session_id"])
+        if exam.session_status(session).value == "scheduled":
+            raise ApiError(409, "too_early", f"Joining opens 30 minutes before the exam ({format_time(session['starts_at'])}).", starts_at=format_time(session["starts_at"]))
+        expires = max(utcnow(), a["deadline"]) + timedelta(hours=DEVICE_TOKEN_HOURS)
         row, resumed = await exam.join(conn, a, body.device.model_dump())
         await conn.execute(insert(tokens).values(token_hash=token_hash(token), kind="device", attempt_id=aid, created_at=utcnow(), expires_at=expires, revoked=False))
     svc.telemetry.discard(aid)
@@ -371,7 +375,7 @@ class InfoBody(Body):
     fields: dict[str, Any]
 
 
-@router.post("/device/info", tags=["device"])
+@router.post("/device/info", response_model=None, tags=["device"])
 async def device_info(body: InfoBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
     async with service(request).store.write() as conn:
         a = await exam.load_attempt(conn, aid)
@@ -379,7 +383,7 @@ async def device_info(body: InfoBody, request: Request, aid: DeviceDep) -> dict[
     return {"state": row["state"]}
 
 
-@router.post("/device/start", tags=["device"])
+@router.post("/device/start", response_model=None, tags=["device"])
 async def device_start(request: Request, aid: DeviceDep) -> dict[str, Any]:
     async with service(request).store.write() as conn:
         a = await exam.load_attempt(conn, aid)
@@ -395,7 +399,7 @@ class HeartbeatBody(Body):
     answered: int | None = Field(default=None, ge=0, le=100_000)
 
 
-@router.post("/device/heartbeat", tags=["device"])
+@router.post("/device/heartbeat", response_model=None, tags=["device"])
 async def device_heartbeat(body: HeartbeatBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
     svc = service(request)
     now = utcnow()
@@ -409,8 +413,7 @@ async def device_heartbeat(body: HeartbeatBody, request: Request, aid: DeviceDep
     if body.answered is not None:
         telemetry["answered"] = body.answered
     phase = body.phase.value
-    async with svc.store.read() as conn:
-        a = await exam.load_attempt(conn, aid)
+    a = await svc.attempt_cache.get(aid)
     state = AttemptState(a["state"])
     needs_write = (
         a["pending_commands"] > 0
@@ -438,7 +441,7 @@ class LockBody(Body):
     reason: LockReason
 
 
-@router.post("/device/lock", tags=["device"])
+@router.post("/device/lock", response_model=None, tags=["device"])
 async def device_lock(body: LockBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
     async with service(request).store.write() as conn:
         a = await exam.load_attempt(conn, aid)
@@ -452,7 +455,7 @@ class DeviceUnlockBody(Body):
     unlocked_at: datetime | None = None
 
 
-@router.post("/device/unlock", tags=["device"])
+@router.post("/device/unlock", response_model=None, tags=["device"])
 async def device_unlock(body: DeviceUnlockBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
     async with service(request).store.write() as conn:
         a = await exam.load_attempt(conn, aid)
@@ -466,7 +469,7 @@ class AnswersBody(Body):
     answers: dict[str, Any] | list[Any]
 
 
-@router.post("/device/answers", tags=["device"])
+@router.post("/device/answers", response_model=None, tags=["device"])
 async def device_answers(body: AnswersBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
     async with service(request).store.write() as conn:
         a = await exam.load_attempt(conn, aid)
@@ -479,7 +482,7 @@ class SubmitBody(Body):
     answers: dict[str, Any] | list[Any] | None = None
 
 
-@router.post("/device/submit", tags=["device"])
+@router.post("/device/submit", response_model=None, tags=["device"])
 async def device_submit(body: SubmitBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
     async with service(request).store.write() as conn:
         a = await exam.load_attempt(conn, aid)
@@ -491,7 +494,7 @@ class HelpBody(Body):
     note: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
-@router.post("/device/help", tags=["device"])
+@router.post("/device/help", response_model=None, tags=["device"])
 async def device_help(body: HelpBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
     async with service(request).store.write() as conn:
         a = await exam.load_attempt(conn, aid)
@@ -513,7 +516,7 @@ def _hall_filter(actor: Actor, session: dict[str, Any], hall_id: str | None) -> 
     return None
 
 
-@router.get("/sessions/{sid}/candidates", tags=["console"])
+@router.get("/sessions/{sid}/candidates", response_model=None, tags=["console"])
 async def snapshot(sid: str, request: Request, actor: ActorDep, hall_id: str | None = None) -> dict[str, Any]:
     session = await _session_for(request, actor, sid)
     wanted = _hall_filter(actor, session, hall_id)
@@ -530,7 +533,7 @@ KEEPALIVE_SECONDS = 10.0
 POLL_SECONDS = 0.15
 
 
-@router.get("/sessions/{sid}/events", tags=["console"], response_class=StreamingResponse)
+@router.get("/sessions/{sid}/events", response_model=None, tags=["console"], response_class=StreamingResponse)
 async def event_stream(
     sid: str,
     request: Request,
@@ -617,7 +620,7 @@ class UnlockBody(Body):
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-@router.post("/attempts/{aid}/unlock", tags=["console"])
+@router.post("/attempts/{aid}/unlock", response_model=None, tags=["console"])
 async def unlock(aid: str, body: UnlockBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     async def action(conn: Any) -> dict[str, Any]:
         a = await exam.load_attempt(conn, aid)
@@ -632,7 +635,7 @@ class BatchUnlockBody(Body):
     mode: Literal["push", "code", "offline"] = "push"
 
 
-@router.post("/attempts/unlock", tags=["console"])
+@router.post("/attempts/unlock", response_model=None, tags=["console"])
 async def batch_unlock(body: BatchUnlockBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     async def action(conn: Any) -> dict[str, Any]:
         results = []
@@ -660,12 +663,12 @@ def _timeline_entry(e: Any) -> dict[str, Any]:
     return {"id": str(e["id"]), "at": format_time(e["at"]), "kind": e["kind"], "attempt_id": e["attempt_id"], "actor": e["actor"], "detail": e["detail"] or {}}
 
 
-@router.get("/attempts/{aid}", tags=["console"])
+@router.get("/attempts/{aid}", response_model=None, tags=["console"])
 async def get_attempt(aid: str, request: Request, actor: ActorDep) -> dict[str, Any]:
     return exam.row_json(await _attempt_for(request, actor, aid))
 
 
-@router.get("/attempts/{aid}/timeline", tags=["console"])
+@router.get("/attempts/{aid}/timeline", response_model=None, tags=["console"])
 async def timeline(aid: str, request: Request, actor: ActorDep) -> dict[str, Any]:
     await _attempt_for(request, actor, aid)
     async with service(request).store.read() as conn:
@@ -679,7 +682,7 @@ class EscalationBody(Body):
     note: Text2000 = ""
 
 
-@router.post("/escalations", tags=["escalations"], status_code=201)
+@router.post("/escalations", response_model=None, tags=["escalations"], status_code=201)
 async def raise_escalation(body: EscalationBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     async def action(conn: Any) -> dict[str, Any]:
         a = await exam.load_attempt(conn, body.attempt_id)
@@ -691,7 +694,7 @@ async def raise_escalation(body: EscalationBody, request: Request, actor: ActorD
     return response
 
 
-@router.get("/escalations", tags=["escalations"])
+@router.get("/escalations", response_model=None, tags=["escalations"])
 async def list_escalations(request: Request, actor: ActorDep, status: EscalationStatus | None = None, session_id: str | None = None) -> dict[str, Any]:
     query = select(escalations, attempts.c.candidate_no, attempts.c.name, attempts.c.seat_row, attempts.c.seat_col).join(attempts, attempts.c.id == escalations.c.attempt_id)
     if status is not None:
@@ -705,7 +708,7 @@ async def list_escalations(request: Request, actor: ActorDep, status: Escalation
     return {"escalations": [exam.escalation_json(dict(r), dict(r)) for r in rows]}
 
 
-@router.get("/escalations/{eid}", tags=["escalations"])
+@router.get("/escalations/{eid}", response_model=None, tags=["escalations"])
 async def get_escalation(eid: str, request: Request, actor: ActorDep) -> dict[str, Any]:
     async with service(request).store.read() as conn:
         e = await exam.load_escalation(conn, eid)
@@ -722,17 +725,17 @@ class ResolveBody(Body):
     resolution: Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
 
 
-@router.post("/escalations/{eid}/claim", tags=["escalations"])
+@router.post("/escalations/{eid}/claim", response_model=None, tags=["escalations"])
 async def claim_escalation(eid: str, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, lambda conn: exam.work_escalation(conn, actor, eid, "claim", None))
 
 
-@router.post("/escalations/{eid}/comment", tags=["escalations"])
+@router.post("/escalations/{eid}/comment", response_model=None, tags=["escalations"])
 async def comment_escalation(eid: str, body: CommentBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, lambda conn: exam.work_escalation(conn, actor, eid, "comment", body.text))
 
 
-@router.post("/escalations/{eid}/resolve", tags=["escalations"])
+@router.post("/escalations/{eid}/resolve", response_model=None, tags=["escalations"])
 async def resolve_escalation(eid: str, body: ResolveBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, lambda conn: exam.work_escalation(conn, actor, eid, "resolve", body.resolution))
 
@@ -755,17 +758,17 @@ def _attempt_action(aid: str, actor: Actor, fn: Callable[..., Awaitable[dict[str
     return action
 
 
-@router.post("/attempts/{aid}/reopen", tags=["support"])
+@router.post("/attempts/{aid}/reopen", response_model=None, tags=["support"])
 async def reopen(aid: str, body: ReasonBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, _attempt_action(aid, actor, exam.reopen, body.reason))
 
 
-@router.post("/attempts/{aid}/reset-locks", tags=["support"])
+@router.post("/attempts/{aid}/reset-locks", response_model=None, tags=["support"])
 async def reset_locks(aid: str, body: ReasonBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, _attempt_action(aid, actor, exam.reset_locks, body.reason))
 
 
-@router.post("/attempts/{aid}/extend", tags=["support"])
+@router.post("/attempts/{aid}/extend", response_model=None, tags=["support"])
 async def extend(aid: str, body: ExtendBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, _attempt_action(aid, actor, exam.extend, body.reason, body.minutes))
 
@@ -774,17 +777,17 @@ class MessageBody(Body):
     text: Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 
 
-@router.post("/attempts/{aid}/message", tags=["console"])
+@router.post("/attempts/{aid}/message", response_model=None, tags=["console"])
 async def message(aid: str, body: MessageBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, _attempt_action(aid, actor, exam.send_message, body.text))
 
 
-@router.post("/attempts/{aid}/help/ack", tags=["console"])
+@router.post("/attempts/{aid}/help/ack", response_model=None, tags=["console"])
 async def help_ack(aid: str, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, _attempt_action(aid, actor, exam.ack_help))
 
 
-@router.post("/attempts/{aid}/force-submit", tags=["console"])
+@router.post("/attempts/{aid}/force-submit", response_model=None, tags=["console"])
 async def force_submit(aid: str, body: ReasonBody, request: Request, actor: ActorDep, idempotency_key: IdemKey = None) -> JSONResponse:
     return await _idempotent(request, actor, idempotency_key, _attempt_action(aid, actor, exam.force_submit, body.reason))
 
@@ -792,7 +795,7 @@ async def force_submit(aid: str, body: ReasonBody, request: Request, actor: Acto
 # --- reports -------------------------------------------------------------------------------
 
 
-@router.get("/sessions/{sid}/summary", tags=["reports"])
+@router.get("/sessions/{sid}/summary", response_model=None, tags=["reports"])
 async def summary(sid: str, request: Request, actor: ActorDep, hall_id: str | None = None) -> dict[str, Any]:
     from .reports import session_summary
 
@@ -802,7 +805,7 @@ async def summary(sid: str, request: Request, actor: ActorDep, hall_id: str | No
         return await session_summary(conn, session, wanted)
 
 
-@router.get("/sessions/{sid}/export.csv", tags=["reports"])
+@router.get("/sessions/{sid}/export.csv", response_model=None, tags=["reports"])
 async def export_csv(sid: str, request: Request, actor: ActorDep, hall_id: str | None = None) -> Response:
     from .reports import export_rows
 
@@ -818,7 +821,7 @@ async def export_csv(sid: str, request: Request, actor: ActorDep, hall_id: str |
     return Response(("\ufeff" + out.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/audit", tags=["reports"])
+@router.get("/audit", response_model=None, tags=["reports"])
 async def audit_log(request: Request, actor: ActorDep, session_id: str | None = None, limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> dict[str, Any]:
     query = select(audit)
     if session_id:
@@ -837,4 +840,6 @@ async def audit_log(request: Request, actor: ActorDep, session_id: str | None = 
     }
 
 
-__all__ = ["delete", "router"]
+# Phones call these most: match them first (routes are tried in order).
+_HOT_PATHS = ["/device/heartbeat", "/device/answers", "/device/lock", "/device/unlock", "/device/submit"]
+router.routes.sort(key=lambda route: _HOT_PATHS.index(route.path) if getattr(route, "path", None) in _HOT_PATHS else len(_HOT_PATHS))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -271,6 +271,16 @@ idempotency = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+CHANGED_KEY = "proctor_changed_attempts"
+
+
+def mark_changed(conn: AsyncConnection, attempt_id: str) -> None:
+    """Record that this transaction changed an attempt (for the in-memory caches)."""
+    changed = conn.info.get(CHANGED_KEY)
+    if changed is not None:
+        changed.add(attempt_id)
+
+
 #: Advisory lock key taken by every writing transaction on PostgreSQL.
 WRITE_LOCK_KEY = 7_301_742
 
@@ -340,6 +350,8 @@ class Store:
         # and a short queue instead of many pooled connections waiting on PG's lock.
         self._write_lock = asyncio.Lock()
         self._written = asyncio.Event()
+        #: Called after each committed write with the ids of the attempts it changed.
+        self.on_commit: list[Callable[[set[str]], None]] = []
 
     def notify_written(self) -> None:
         """Wake this process's event streams early (others poll the table)."""
@@ -352,10 +364,18 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
+        """A writing transaction; attempts marked with :func:`mark_changed` are reported after commit."""
+        changed: set[str] = set()
         async with self._write_lock, self._write_engine.begin() as conn:
-            if not self.is_sqlite:
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
-            yield conn
+            conn.info[CHANGED_KEY] = changed
+            try:
+                if not self.is_sqlite:
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+                yield conn
+            finally:
+                conn.info.pop(CHANGED_KEY, None)
+        for callback in self.on_commit:
+            callback(changed)
         self.notify_written()
 
     @contextlib.asynccontextmanager

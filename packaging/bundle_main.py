@@ -74,11 +74,13 @@ def self_check() -> int:
     from proctor_console.simulator.scenario import builtin_names, load_scenario
 
     package = resources.files("proctor_console")
-    report = {
+    report: dict[str, object] = {
         "version": __version__,
         "metadata_version": metadata.version("proctor-console"),
         "missing": missing,
-        "keyring_entry_points": sorted(ep.name for ep in metadata.entry_points(group="keyring.backends")),
+        "keyring_entry_points": sorted(
+            ep.name for ep in metadata.entry_points(group="keyring.backends")
+        ),
         "keyring_viable": sorted(type(b).__module__ for b in keyring.backend.get_all_keyring()),
         "scenarios": {name: load_scenario(name).scenario.name for name in builtin_names()},
         "migrations": sorted(p.name for p in (MIGRATIONS / "versions").glob("*.py")),
@@ -91,7 +93,9 @@ def self_check() -> int:
 
         store = TokenStore()
         report["token_store"] = store.save("http://127.0.0.1:9", "bundle-check", "not-a-secret")
-        report["token_read_back"] = TokenStore().load("http://127.0.0.1:9", "bundle-check") == "not-a-secret"
+        report["token_read_back"] = (
+            TokenStore().load("http://127.0.0.1:9", "bundle-check") == "not-a-secret"
+        )
         store.delete("http://127.0.0.1:9", "bundle-check")
     print(json.dumps(report, indent=1, sort_keys=True))
     return 1 if missing else 0

@@ -95,7 +95,7 @@ class MainWindow(QObject):
         self.detailDock = QDockWidget(self.tr("Candidate"), self.window)
         self.detailDock.setObjectName("detailDock")
         self.detailDock.setWidget(self.detail)
-        self.detailDock.setMinimumWidth(420)
+        self.detailDock.setMinimumWidth(380)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detailDock)
         self.detailDock.hide()
         self.actions: dict[str, QAction] = {
@@ -278,7 +278,9 @@ class MainWindow(QObject):
         row = self.live.table.row_by_id(attempt_id)
         if row is None:
             return
-        self.detailDock.show()
+        if not self.detailDock.isVisible():
+            self.detailDock.show()
+            self.window.resizeDocks([self.detailDock], [440], Qt.Orientation.Horizontal)
         self.detail.set_row(row, self.live.flags.get(attempt_id, []), self.api.server_now())
         self.tasks.start(self._load_timeline(attempt_id), "timeline", replace=True)
 

@@ -15,6 +15,7 @@ from proctor_console.client.credentials import TokenStore
 from proctor_console.domain.flags import Thresholds
 from proctor_console.domain.states import AttemptState
 from proctor_console.gui.app import StartOptions
+from proctor_console.gui.models.attention import AttentionColumn
 from proctor_console.gui.models.candidates import Column
 from proctor_console.gui.session_flow import ConsoleFlow
 from proctor_console.gui.settings import ConsoleSettings
@@ -152,7 +153,7 @@ def test_lock_shows_then_unlock_by_push(console, qtbot, exam, service) -> None: 
     # The attention list has it first, with its seat and the fixing action.
     att = window.live.attention
     qtbot.waitUntil(lambda: att.rowCount() >= 1 and att.index(0, 0).data() == cand.seat, timeout=WAIT_MS)
-    assert att.index(0, 4).data() == "Unlock (U)"
+    assert att.index(0, AttentionColumn.ACTION).data() == "Unlock (U)"
     assert any(cand.seat in alert and "Locked" in alert for alert in window.alerts)
     assert window.monitor.state_buttons[AttemptState.LOCKED].text().endswith("1")
 

@@ -23,11 +23,12 @@ from .candidates import ATTEMPT_ID_ROLE, SEVERITY_BACKGROUND, STALE_FOREGROUND, 
 
 
 class AttentionColumn(IntEnum):
+    # What a proctor reads first comes first: where, what, how long, what to do, who.
     SEAT = 0
-    CANDIDATE = 1
-    PROBLEM = 2
-    SINCE = 3
-    ACTION = 4
+    PROBLEM = 1
+    SINCE = 2
+    ACTION = 3
+    CANDIDATE = 4
 
 
 def attention_title(column: AttentionColumn) -> str:

@@ -209,7 +209,9 @@ class CandidateDetail(QWidget):
         self.timeline.clear()
         for event in events:
             detail = event.detail if isinstance(event.detail, dict) else {}
-            text = ", ".join(f"{k}: {v}" for k, v in detail.items() if k != "code")
+            text = ", ".join(
+                f"{k}: {v}" for k, v in detail.items() if k != "code" and v not in (None, "", [], {})
+            )
             item = QTreeWidgetItem(
                 [clock_text(event.at), timeline_kind_text(event.kind), event.actor or self.tr("phone"), text]
             )

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..domain.rows import format_time
 from .auth import LoginThrottle
 from .background import AttemptCache, Background, TelemetryBuffer
-from .errors import install_handlers
+from .errors import install_handlers, unexpected_error
 from .storage import Store
 
 log = logging.getLogger("proctor_console.service")
@@ -79,6 +79,12 @@ class EdgeMiddleware:
                     return
                 receive = rejected
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            # Nothing registered took it: answer in the error shape, never with the traceback.
+            status, body = unexpected_error(scope["method"], scope["path"], exc)
+            if status_holder["status"] == 0:
+                await send_wrapper({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                await send_wrapper({"type": "http.response.body", "body": body})
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             who = scope["state"].get("who", "-")

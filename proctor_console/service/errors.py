@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -115,10 +116,14 @@ def install_handlers(app: FastAPI) -> None:
         log.exception("database failure on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "The service failed to handle this request; it has been logged.")
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, (OSError, ConnectionError)) and "connect" in str(exc).lower():
-            log.error("database unreachable on %s %s", request.method, request.url.path)
-            return error_response(503, "service_unavailable", "The database is not available; try again shortly.", headers={"Retry-After": "2"})
-        log.exception("unexpected failure on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "The service failed to handle this request; it has been logged.")
+
+
+def unexpected_error(method: str, path: str, exc: BaseException) -> tuple[int, bytes]:
+    """An exception no handler took: logged here, answered without its text."""
+    if isinstance(exc, (OSError, ConnectionError, TimeoutError)):
+        log.error("database unreachable on %s %s: %s", method, path, type(exc).__name__)
+        status, code, message = 503, "service_unavailable", "The database is not available; try again shortly."
+    else:
+        log.error("unexpected failure on %s %s", method, path, exc_info=exc)
+        status, code, message = 500, "internal_error", "The service failed to handle this request; it has been logged."
+    return status, json.dumps({"error": {"code": code, "message": message}}).encode()

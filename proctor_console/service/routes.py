@@ -842,4 +842,4 @@ async def audit_log(request: Request, actor: ActorDep, session_id: str | None = 
 
 # Phones call these most: match them first (routes are tried in order).
 _HOT_PATHS = ["/device/heartbeat", "/device/answers", "/device/lock", "/device/unlock", "/device/submit"]
-router.routes.sort(key=lambda route: _HOT_PATHS.index(route.path) if getattr(route, "path", None) in _HOT_PATHS else len(_HOT_PATHS))
+router.routes.sort(key=lambda route: _HOT_PATHS.index(getattr(route, "path", "")) if getattr(route, "path", None) in _HOT_PATHS else len(_HOT_PATHS))

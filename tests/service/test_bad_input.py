@@ -109,3 +109,17 @@ async def test_session_codes(svc: AsgiService, exam: ExamSetup) -> None:
     r = await svc.client.post(f"{API}/sessions", json={"title": "t"}, headers=admin)
     assert r.status_code == 201 and len(r.json()["exam_code"]) == 6 and r.json()["max_locks"] == 5
     assert r.json()["info_fields"] == ["name", "id_last4"]
+
+
+async def test_database_down_is_503(tmp_path: object) -> None:
+    import httpx
+    from servicekit import create_asgi_app, free_port
+
+    # A real service whose database does not answer (nothing listens on that port).
+    app = create_asgi_app(f"postgresql+asyncpg://root@127.0.0.1:{free_port()}/test", run_background=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        r = await client.post(f"{API}/auth/login", json={"username": "a", "password": "b"})
+        assert_error(r, 503, "service_unavailable")
+        r = await client.get(f"{API}/me", headers={"Authorization": "Bearer x"})
+        assert_error(r, 503, "service_unavailable")
+    await app.state.service.store.dispose()

@@ -98,10 +98,17 @@ async def test_two_processes_on_one_postgresql_serve_the_same_stream(tmp_path: P
                     await client.post(f"{first.api}/device/lock", json={"reason": "app_switch"}, headers=phone)
                     seen = await next_candidate_event(stream, aid, "locked")
                     assert seen["data"]["lock_count"] == 1
-                # And an unlock issued on the second reaches the phone through the first.
+                # An unlock issued on the second reaches the phone through the first,
+                # even though the first answered this phone's heartbeat from memory just before.
+                assert (await client.post(f"{first.api}/device/heartbeat", json={"phase": "locked"}, headers=phone)).json()["commands"] == []
                 cmd = (await client.post(f"{second.api}/attempts/{aid}/unlock", json={"reason": "ok", "mode": "push"}, headers=proctor)).json()
-                beat = (await client.post(f"{first.api}/device/heartbeat", json={"phase": "locked"}, headers=phone)).json()
-                assert beat["commands"] == [{"type": "unlock", "id": cmd["command_id"]}]
-                await asyncio.sleep(0)
+                deadline = asyncio.get_running_loop().time() + 10
+                commands: list[dict[str, str]] = []
+                while not commands and asyncio.get_running_loop().time() < deadline:
+                    await asyncio.sleep(0.1)
+                    commands = (await client.post(f"{first.api}/device/heartbeat", json={"phase": "locked"}, headers=phone)).json()["commands"]
+                assert commands == [{"type": "unlock", "id": cmd["command_id"]}]
+                beat = (await client.post(f"{first.api}/device/heartbeat", json={"phase": "answering"}, headers=phone)).json()
+                assert beat["state"] == "answering"
     finally:
         drop_pg_schema(url)

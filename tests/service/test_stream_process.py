@@ -92,6 +92,17 @@ async def test_stream_follows_locks_and_replays_from_a_cursor(service: ServicePr
         r = await client.get(f"{base}/api/v1/sessions/{exam.session_id}/events", params={"after": locked["id"] + 10_000}, headers=proctor)
         assert r.status_code == 410 and r.json()["error"]["code"] == "cursor_gone"
 
+        # A quiet stream still says something at least every 15 s.
+        async with client.stream("GET", f"{base}/api/v1/sessions/{exam.session_id}/events", headers=proctor) as response:
+            started = asyncio.get_running_loop().time()
+            comments = []
+            async for ev in read_events(response):
+                if "comment" in ev:
+                    comments.append((ev["comment"], asyncio.get_running_loop().time() - started))
+                if len(comments) == 2:
+                    break
+            assert comments[1][0] == "keep-alive" and comments[1][1] < 15
+
         # The other hall's proctor sees nothing of this hall.
         other = await login(client, base, exam.other_proctor.username, exam.other_proctor.password)
         r = await client.get(f"{base}/api/v1/sessions/{exam.session_id}/events", params={"hall_id": exam.hall_id}, headers=other)

@@ -44,18 +44,23 @@ class Record:
     unsupported: set[str] = field(default_factory=set)
     max_lag_seconds: float = 0.0  # the event loop's own lateness
     max_phones_late_seconds: float = 0.0  # 95th percentile of phones' lateness, worst window
-    actions: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    # One running digest per phone: a long run's actions would not fit in memory as a list.
+    actions: dict[str, Any] = field(default_factory=dict)
+    action_count: int = 0
 
     def action(self, candidate_no: str, t: float, what: str) -> None:
         """Note what a phone did at simulated time t (for the fingerprint)."""
-        self.actions.setdefault(candidate_no, []).append((round(t, 3), what))
+        digest = self.actions.get(candidate_no)
+        if digest is None:
+            digest = self.actions[candidate_no] = hashlib.sha256()
+        digest.update(f"{t:.3f}|{what}\n".encode())
+        self.action_count += 1
 
     def fingerprint(self) -> str:
         """A digest of every phone's actions in simulated time: equal for equal runs."""
         h = hashlib.sha256()
         for no in sorted(self.actions):
-            for t, what in self.actions[no]:
-                h.update(f"{no}|{t:.3f}|{what}\n".encode())
+            h.update(f"{no}|{self.actions[no].hexdigest()}\n".encode())
         return h.hexdigest()[:16]
 
     def counts(self) -> dict[str, int]:
@@ -86,6 +91,7 @@ class Record:
             "simulated_seconds": round(self.simulated_seconds, 1),
             "stopped_because": self.stopped_because,
             "fingerprint": self.fingerprint(),
+            "actions": self.action_count,
             "max_lag_seconds": round(self.max_lag_seconds, 3),
             "max_phones_late_seconds": round(self.max_phones_late_seconds, 3),
             "counts": self.counts(),

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from . import exam
-from .storage import Store, attempts, events, utcnow
+from .storage import PRUNED_THROUGH, Store, attempts, events, service_meta, utcnow
 
 log = logging.getLogger("proctor_console.service")
 
@@ -125,6 +126,54 @@ async def sweeper_loop(store: Store, interval: float = 1.0) -> None:
             log.exception("time sweeper failed; will retry")
 
 
+#: Telemetry-only events (heartbeat changes) are kept this long; the timeline is kept for good.
+DEFAULT_RETENTION = timedelta(hours=12)
+
+
+async def prune_events(store: Store, older_than: timedelta = DEFAULT_RETENTION) -> int:
+    """Delete old telemetry-only events; a stream cursor before them then answers 410."""
+    cutoff = utcnow() - older_than
+    async with store.write() as conn:
+        last = (
+            await conn.execute(
+                select(func.max(events.c.id)).where(events.c.kind.is_(None)).where(events.c.at < cutoff)
+            )
+        ).scalar()
+        if last is None:
+            return 0
+        result = await conn.execute(delete(events).where(events.c.kind.is_(None)).where(events.c.id <= last))
+        old = (await conn.execute(select(service_meta.c.value).where(service_meta.c.key == PRUNED_THROUGH))).scalar()
+        if old is None:
+            await conn.execute(insert(service_meta).values(key=PRUNED_THROUGH, value=str(last)))
+        elif int(old) < last:
+            await conn.execute(update(service_meta).where(service_meta.c.key == PRUNED_THROUGH).values(value=str(last)))
+    return int(result.rowcount or 0)
+
+
+async def pruned_through(conn: Any) -> int:
+    value = (await conn.execute(select(service_meta.c.value).where(service_meta.c.key == PRUNED_THROUGH))).scalar()
+    return int(value or 0)
+
+
+async def prune_loop(store: Store, interval: float = 600.0) -> None:
+    hours = os.environ.get("PROCTOR_EVENT_RETENTION_HOURS")
+    try:
+        retention = timedelta(hours=float(hours)) if hours else DEFAULT_RETENTION
+    except ValueError:
+        log.warning("PROCTOR_EVENT_RETENTION_HOURS=%r is not a number; keeping events %s", hours, DEFAULT_RETENTION)
+        retention = DEFAULT_RETENTION
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            count = await prune_events(store, retention)
+            if count:
+                log.info("pruned %d telemetry events older than %s", count, retention)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("event pruning failed; will retry")
+
+
 class AttemptCache:
     """Attempts as heartbeats need them, in memory: a heartbeat that changes nothing costs no query.
 
@@ -198,6 +247,7 @@ class Background:
             asyncio.create_task(telemetry_loop(self.buffer), name="telemetry-flush"),
             asyncio.create_task(sweeper_loop(self.store), name="time-sweeper"),
             asyncio.create_task(follow_loop(self.store, self.cache), name="event-follower"),
+            asyncio.create_task(prune_loop(self.store), name="event-pruner"),
         ]
 
     async def stop(self) -> None:

@@ -31,6 +31,7 @@ from ..domain.states import (
 )
 from . import admin, exam
 from .auth import DEVICE_TOKEN_HOURS, USER_TOKEN_HOURS, new_token, token_hash, verify_password
+from .background import pruned_through
 from .errors import ApiError
 from .exam import Actor
 from .storage import (
@@ -553,10 +554,13 @@ async def event_stream(
     store = service(request).store
     async with store.read() as conn:
         head = await exam.max_cursor(conn)
+        floor = await pruned_through(conn)
     if after is None:
         after = head
     elif after > head:
         raise ApiError(410, "cursor_gone", "This cursor is not in the event log (the service's data was reset); take a new snapshot.")
+    elif after < floor:
+        raise ApiError(410, "cursor_too_old", "This cursor is too old to replay; take a new snapshot.")
     cond = [events.c.session_id == sid]
     if wanted is not None:
         cond.append(or_(events.c.hall_id.in_(wanted), events.c.hall_id.is_(None)))

@@ -281,6 +281,16 @@ def mark_changed(conn: AsyncConnection, attempt_id: str) -> None:
         changed.add(attempt_id)
 
 
+service_meta = Table(
+    "service_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+#: service_meta key: every telemetry-only event with an id up to this was pruned.
+PRUNED_THROUGH = "events_pruned_through"
+
 #: Advisory lock key taken by every writing transaction on PostgreSQL.
 WRITE_LOCK_KEY = 7_301_742
 

@@ -341,3 +341,17 @@ async def test_export_csv_has_bom_and_a_row_per_candidate(svc: AsgiService, exam
     assert lines[0].startswith("candidate_no,name,hall_id,seat,state")
     assert len(lines) == 1 + len(exam.candidates) + len(exam.other_candidates)
     assert exam.candidates[0].name in r.content.decode("utf-8-sig")
+
+
+async def test_a_cursor_older_than_the_pruned_log_answers_410(svc: AsgiService, exam: ExamSetup, proctor_headers: dict[str, str]) -> None:
+    from proctor_console.service.background import prune_events
+
+    phone = Phone(svc, exam.exam_code, exam.candidates[0].candidate_no)
+    await phone.start()
+    await phone.post("lock", {"reason": "call"})
+    assert await prune_events(svc.app.state.service.store, older_than=timedelta(0)) > 0  # the roster's rows
+    r = await svc.client.get(f"{API}/sessions/{exam.session_id}/events", params={"after": 0}, headers=proctor_headers)
+    assert r.status_code == 410 and r.json()["error"]["code"] == "cursor_too_old"
+    # The timeline is never pruned.
+    kinds = [e["kind"] for e in (await svc.client.get(f"{API}/attempts/{phone.attempt_id}/timeline", headers=proctor_headers)).json()["events"]]
+    assert kinds == ["joined", "started", "locked"]

@@ -1,9 +1,24 @@
 """The lead's figures of an exam, computed from candidate rows and the event log.
 
-One function, used by the service's summary, the console's summary view and
-the `report` command, so a figure is the same wherever it is shown.
+One function, used by the console's summary view, the PDF report and the
+`report` command, so a figure is the same wherever it is shown.
 
-Events are timeline entries: ``{id, at, kind, attempt_id, actor, detail}``.
+Events are the service's timeline entries ``{id, at, kind, attempt_id,
+actor, detail}`` (``GET /sessions/{sid}/timeline`` pages them for a whole
+session). The kinds and details read here are the service's own:
+
+- ``locked`` ``{reason, lock_count}``; ``unlock_issued`` (actor = proctor)
+  ``{mode, reason, lock_count}``; ``unlocked`` ``{mode, lock_count}`` (the
+  phone's confirmation: actor null);
+- ``submit_pending`` ``{receipt_id}`` (the receipt the server already held,
+  or null); ``submitted`` ``{receipt_id}``; ``auto_submitted`` /
+  ``force_submitted`` ``{cause, receipt_id?}``;
+- ``escalation_raised`` ``{escalation_id, category}``, ``escalation_resolved``
+  ``{escalation_id, resolution}``; ``reopened``, ``locks_reset``,
+  ``help_requested``, ``device_changed``.
+
+Entries may also carry ``row`` (the candidate row after that event, with
+``include_rows=true``): then battery and network incidents are counted too.
 """
 
 from __future__ import annotations
@@ -16,8 +31,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .flags import Thresholds
 from .rows import CandidateRow, parse_time
-from .states import AttemptState, SubmitCause
+from .states import FINAL_STATES, AttemptState, SubmitCause
+
+#: How a stuck submission ended, in the order reports list them.
+STUCK_OUTCOMES = ("server_held", "resubmitted", "escalated", "auto_submitted", "unresolved")
+#: Networks that count as weak (the phone still reports, slowly).
+WEAK_NETWORKS = frozenset({"2g", "3g"})
 
 
 def percentile(values: list[float], pct: float) -> float | None:
@@ -53,22 +74,40 @@ class ExamFigures:
     force_submitted: int = 0
     reopened: int = 0
     still_open: int = 0
+    receipts: int = 0
     locks_total: int = 0
-    #: number of locks -> how many candidates had that many
+    unlocks_total: int = 0
+    #: number of locks -> how many joined candidates had that many
     locks_histogram: dict[int, int] = field(default_factory=dict)
     locks_by_reason: dict[str, int] = field(default_factory=dict)
     lock_to_unlock: DurationStats = field(default_factory=DurationStats)
     lock_to_unlock_by_proctor: dict[str, DurationStats] = field(default_factory=dict)
     unlocks_by_mode: dict[str, int] = field(default_factory=dict)
-    #: stuck submissions by how they ended: server_held, resubmitted, escalated, unresolved
+    #: candidates whose phone spun on "submitting", by how it ended (STUCK_OUTCOMES)
     stuck_submissions: dict[str, int] = field(default_factory=dict)
     device_changes: int = 0
     resumes: int = 0
     help_requests: int = 0
+    #: None when the events carried no rows (telemetry unknown)
+    battery_low_candidates: int | None = None
+    offline_incidents: int | None = None
+    weak_network_candidates: int | None = None
     escalations_by_category: dict[str, int] = field(default_factory=dict)
     escalation_resolve: DurationStats = field(default_factory=DurationStats)
     #: 'HH:MM' (UTC) -> papers received in that minute
     submissions_per_minute: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def auto_submitted(self) -> int:
+        return self.auto_submitted_lock_limit + self.auto_submitted_time + self.force_submitted
+
+    @property
+    def stuck_total(self) -> int:
+        return sum(self.stuck_submissions.values())
+
+    @property
+    def escalations_total(self) -> int:
+        return sum(self.escalations_by_category.values())
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,16 +117,55 @@ def _at(event: Mapping[str, Any]) -> datetime | None:
     return parse_time(event.get("at"))
 
 
+def _order(event: Mapping[str, Any]) -> int:
+    raw = str(event.get("id") or "0")
+    return int(raw) if raw.isdigit() else 0
+
+
+class _Telemetry:
+    """Battery and network incidents of one attempt, from its rows in log order."""
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.t = thresholds
+        self.battery_low = False
+        self.weak = False
+        self.offline = 0
+        self.seen: datetime | None = None
+        self.seen_any = False
+
+    def take(self, row: Mapping[str, Any]) -> None:
+        self.seen_any = True
+        battery, charging = row.get("battery_pct"), row.get("charging")
+        if isinstance(battery, int) and battery < self.t.battery_low_pct and not charging:
+            self.battery_low = True
+        network = row.get("network")
+        if network in WEAK_NETWORKS or network == "none":
+            self.weak = True
+        seen = parse_time(row.get("last_seen"))
+        if seen is None:
+            return
+        live = row.get("state") not in {s.value for s in FINAL_STATES} | {"not_joined"}
+        # A heartbeat after a silence longer than the offline threshold: the phone was offline.
+        if live and self.seen is not None and (seen - self.seen).total_seconds() > self.t.offline_after_s:
+            self.offline += 1
+        if self.seen is None or seen > self.seen:
+            self.seen = seen
+
+
 def compute_figures(
-    rows: Iterable[CandidateRow], events: Iterable[Mapping[str, Any]]
+    rows: Iterable[CandidateRow],
+    events: Iterable[Mapping[str, Any]],
+    thresholds: Thresholds | None = None,
 ) -> ExamFigures:
-    """Figures of one exam (or one hall: pass only its rows and events)."""
+    """Figures of one exam (or one hall: events of other halls' attempts are ignored)."""
     rows = list(rows)
+    thresholds = thresholds or Thresholds()
     by_attempt: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for ev in events:
         by_attempt[str(ev.get("attempt_id"))].append(ev)
     for evs in by_attempt.values():
-        evs.sort(key=lambda e: int(e.get("id") or 0) if str(e.get("id") or "0").isdigit() else 0)
+        evs.sort(key=_order)
+    have_events = bool(by_attempt)
 
     f = ExamFigures(rostered=len(rows))
     histogram: Counter[int] = Counter()
@@ -99,10 +177,12 @@ def compute_figures(
     categories: Counter[str] = Counter()
     resolve_times: list[float] = []
     per_minute: Counter[str] = Counter()
+    battery_low = weak = offline = 0
+    any_rows = False
 
     for row in rows:
-        if row.state is not AttemptState.NOT_JOINED:
-            f.joined += 1
+        joined = row.state is not AttemptState.NOT_JOINED
+        f.joined += joined
         f.resumes += row.resumes
         if row.device_count > 1:
             f.device_changes += 1
@@ -115,71 +195,111 @@ def compute_figures(
                 f.force_submitted += 1
             else:
                 f.auto_submitted_time += 1
-        elif row.state is not AttemptState.NOT_JOINED:
+        elif joined:
             f.still_open += 1
+        if row.receipt_id:
+            f.receipts += 1
         if row.received_at is not None:
             per_minute[row.received_at.strftime("%H:%M")] += 1
 
-        evs = by_attempt.get(row.attempt_id, [])
         locks = 0
         locked_at: datetime | None = None
+        lock_no: int | None = None
         issuer: str | None = None
+        outcome: str | None = None  # of this attempt's first stuck submission
         pending = False
         raised: dict[str, datetime] = {}
-        for ev in evs:
+        tele = _Telemetry(thresholds)
+        for ev in by_attempt.get(row.attempt_id, []):
+            if isinstance(ev.get("row"), Mapping):
+                tele.take(ev["row"])
             kind = ev.get("kind")
             detail = ev.get("detail") or {}
             at = _at(ev)
             if kind == "locked":
                 locks += 1
                 reasons[str(detail.get("reason") or "other")] += 1
-                locked_at, issuer = at, None
+                locked_at, lock_no, issuer = at, detail.get("lock_count"), None
             elif kind == "unlock_issued":
-                issuer = ev.get("actor") or issuer
+                # The proctor who issued the unlock for this lock answers for its wait.
+                if detail.get("lock_count") in (None, lock_no):
+                    issuer = ev.get("actor") or issuer
             elif kind == "unlocked":
+                f.unlocks_total += 1
                 modes[str(detail.get("mode") or "push")] += 1
                 if locked_at is not None and at is not None:
-                    wait = (at - locked_at).total_seconds()
+                    wait = max(0.0, (at - locked_at).total_seconds())
                     unlock_waits.append(wait)
                     by_proctor[str(issuer or ev.get("actor") or "?")].append(wait)
                 locked_at = None
-            elif kind == "locks_reset":
+            elif kind in ("locks_reset", "auto_submitted", "force_submitted"):
                 locked_at = None
+                if pending and kind != "locks_reset":
+                    outcome, pending = "auto_submitted", False
             elif kind == "reopened":
                 f.reopened += 1
             elif kind == "help_requested":
                 f.help_requests += 1
             elif kind == "submit_pending":
-                pending = True
+                if outcome is None and not pending:
+                    # A receipt at the first spin: the server had the paper all along.
+                    if detail.get("receipt_id"):
+                        outcome = "server_held"
+                    else:
+                        pending = True
             elif kind == "escalation_raised":
                 categories[str(detail.get("category") or "other")] += 1
                 if at is not None:
                     raised[str(detail.get("escalation_id") or "")] = at
                 if pending and detail.get("category") == "stuck_submission":
-                    stuck["escalated"] += 1
-                    pending = False
+                    outcome, pending = "escalated", False
             elif kind == "escalation_resolved":
                 start = raised.get(str(detail.get("escalation_id") or ""))
                 if start is not None and at is not None:
                     resolve_times.append((at - start).total_seconds())
             elif kind == "submitted" and pending:
-                # The paper arrived while the phone spun: a retry brought it in
-                # (resubmitted) or the first try had already reached the server.
-                stuck["resubmitted" if detail.get("retry") else "server_held"] += 1
-                pending = False
+                outcome, pending = "resubmitted", False
         if pending:
-            stuck["server_held" if row.receipt_id else "unresolved"] += 1
-        histogram[locks or row.lock_count] += 1
-        f.locks_total += locks or row.lock_count
+            outcome = "server_held" if row.receipt_id else "unresolved"
+        if outcome is not None:
+            stuck[outcome] += 1
+        if tele.seen_any:
+            any_rows = True
+            battery_low += tele.battery_low
+            weak += tele.weak
+            offline += tele.offline
+        count = locks if have_events else row.lock_count
+        if joined:
+            histogram[count] += 1
+        f.locks_total += count
 
     f.absent = f.rostered - f.joined
     f.locks_histogram = dict(sorted(histogram.items()))
     f.locks_by_reason = dict(reasons.most_common())
     f.lock_to_unlock = DurationStats.of(unlock_waits)
     f.lock_to_unlock_by_proctor = {k: DurationStats.of(v) for k, v in sorted(by_proctor.items())}
-    f.unlocks_by_mode = dict(modes)
-    f.stuck_submissions = dict(stuck)
+    f.unlocks_by_mode = dict(modes.most_common())
+    f.stuck_submissions = {k: stuck[k] for k in STUCK_OUTCOMES if stuck[k]}
     f.escalations_by_category = dict(categories.most_common())
     f.escalation_resolve = DurationStats.of(resolve_times)
     f.submissions_per_minute = dict(sorted(per_minute.items()))
+    if any_rows:
+        f.battery_low_candidates, f.weak_network_candidates, f.offline_incidents = battery_low, weak, offline
     return f
+
+
+def figures_by_hall(
+    rows: Iterable[CandidateRow],
+    events: Iterable[Mapping[str, Any]],
+    thresholds: Thresholds | None = None,
+) -> dict[str, ExamFigures]:
+    """The figures of each hall (hall_id -> figures), for the side-by-side comparison."""
+    rows = list(rows)
+    events = list(events)
+    halls = sorted({r.hall_id for r in rows})
+    out: dict[str, ExamFigures] = {}
+    for hall in halls:
+        mine = [r for r in rows if r.hall_id == hall]
+        ids = {r.attempt_id for r in mine}
+        out[hall] = compute_figures(mine, [e for e in events if e.get("attempt_id") in ids], thresholds)
+    return out

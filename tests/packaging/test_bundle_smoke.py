@@ -153,6 +153,28 @@ def test_console_shows_the_sign_in_dialog_and_quits(
     assert "starting" in log_file.read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(
+    shutil.which("xvfb-run") is None,
+    reason="xvfb-run is not installed (apt-get install xvfb xauth)",
+)
+def test_console_on_an_x11_screen(program: Path, user: dict[str, str], cwd: Path) -> None:
+    # A workstation's desktop: Qt's xcb platform plugin with the bundle's xcb libraries.
+    env = {
+        k: v for k, v in user.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    done = subprocess.run(
+        ["xvfb-run", "-a", str(program), "--lang", "en"],
+        env={**env, "PROCTOR_SMOKE_TEST": "sign-in"},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT_S,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "smoke test: sign-in dialog shown: " in done.stdout, done.stderr[-2000:]
+
+
 def test_every_dynamically_imported_module_and_data_file_is_in_the_bundle(
     program: Path, user: dict[str, str], cwd: Path
 ) -> None:
@@ -340,3 +362,25 @@ def test_share_folder_carries_desktop_entry_metadata_and_icons(bundle: Path) -> 
         assert (share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{app_id}.png").is_file()
     assert (share / "icons" / "hicolor" / "scalable" / "apps" / f"{app_id}.svg").is_file()
     assert os.access(bundle / "install.sh", os.X_OK)
+
+
+def test_install_for_one_user(bundle: Path, user: dict[str, str], cwd: Path) -> None:
+    home = Path(user["HOME"])
+    done = subprocess.run(
+        [str(bundle / "install.sh"), "--user"],
+        env=user,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = Path(user["XDG_DATA_HOME"])
+    app_id = "io.github.proctorconsole.ProctorConsole"
+    assert (data / "applications" / f"{app_id}.desktop").is_file()
+    assert (data / "icons" / "hicolor" / "256x256" / "apps" / f"{app_id}.png").is_file()
+    installed = home / ".local" / "bin" / "proctor-console"
+    version = run(installed, "--version", env=user, cwd=cwd)
+    assert version.stdout.strip() == f"proctor-console {package_version()}"
+    assert installed.resolve().parent == home / ".local" / "lib" / "proctor-console"

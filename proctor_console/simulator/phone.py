@@ -233,9 +233,20 @@ class Phone:
             return  # entering the code again changes nothing the phone shows
         await self._continue_after_join(t, state, answer)
 
+    def _saw_final(self, state: str) -> None:
+        """The service answers that the paper is in without this phone's submit."""
+        if self.phase in ("submitted", "submitting"):
+            return  # a spinning phone keeps spinning until its retry brings the receipt
+        self.phase = "submitted"
+        if state == "auto_submitted":
+            cause = "lock_limit" if self.lock_count >= self.max_locks else "time_or_proctor"
+            self.hall.record.auto_submitted.append(
+                {"candidate_no": self.no, "attempt_id": self.attempt_id, "cause": cause}
+            )
+
     async def _continue_after_join(self, t: float, state: str, answer: dict[str, Any]) -> None:
         if state in FINAL:
-            self.phase = "submitted"
+            self._saw_final(state)
             return
         if state == "locked":
             self.phase = "locked"
@@ -292,7 +303,10 @@ class Phone:
         status, answer = await self.post(t, "/device/start", None)
         if status == 200:
             self.server_state = str(answer.get("state", "answering"))
-            self.phase = "answering"
+            if self.server_state in FINAL:
+                self._saw_final(self.server_state)
+                return
+            self.phase = "locked" if self.server_state == "locked" else "answering"
             self.hall.record.events["started"] += 1
             self._start_answering(t)
         elif _code(answer) in ("info_required", "info_pending"):
@@ -393,12 +407,8 @@ class Phone:
             elif state == "locked":
                 self.phase = "locked"  # the service did not take it; keep waiting
                 self.unlock_to_confirm = None
-        if state in FINAL and self.phase not in ("submitted", "submitting"):
-            self.phase = "submitted"
-            cause = "lock_limit" if self.lock_count >= self.max_locks else "time_or_proctor"
-            record.auto_submitted.append(
-                {"candidate_no": self.no, "attempt_id": self.attempt_id, "cause": cause}
-            )
+        if state in FINAL:
+            self._saw_final(state)
         for command in answer.get("commands") or []:
             kind = command.get("type")
             if kind == "unlock" and self.phase == "locked":

@@ -335,3 +335,35 @@ def test_wrong_paper_help_messages_and_force_submit(service: ServiceProcess) -> 
     assert record["auto_submitted"] == [
         {"candidate_no": target_no, "attempt_id": target_aid, "cause": "time_or_proctor"}
     ]
+
+
+def test_time_over_the_service_auto_submits_and_the_phones_see_it(service: ServiceProcess) -> None:
+    """The exam ends seconds after the phones join: every open paper is auto-submitted, and phones stop."""
+    from datetime import UTC, datetime, timedelta
+
+    async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        starts = datetime.now(UTC) - timedelta(seconds=108)
+        exam = await seed_exam(service, 5, starts_at=starts, duration_minutes=2)
+        s = tuned(
+            "calm",
+            join={"window_minutes": 0.1, "late_fraction": 0, "never_fraction": 0,
+                  "outdated_app_fraction": 0, "wrong_paper_fraction": 0},
+            locks={"per_hour": 0},
+            network={"drops_per_hour": 0},
+            crashes={"per_hour": 0},
+            battery={"dying_fraction": 0, "start_min": 90},
+            submit={"start_minute": 50, "end_minute": 55},
+        )  # fmt: skip
+        hall = make_hall(service, exam, s, seed=4, speed=3)
+        record = await asyncio.wait_for(hall.run(), 30)
+        async with httpx.AsyncClient() as client:
+            proctor = await Proctor(client, service, exam).login()
+            return record.to_json(), await proctor.rows()
+
+    record, rows = asyncio.run(scenario())
+    assert record["stopped_because"] == "every phone is done"
+    assert len(record["auto_submitted"]) == 5, (record["events"], record["errors"], record["joins"])
+    assert {a["cause"] for a in record["auto_submitted"]} == {"time_or_proctor"}
+    assert {r["state"] for r in rows} == {"auto_submitted"}
+    assert {r.get("submit_cause") for r in rows} == {"time"}
+    assert record_mismatches(record, rows) == []

@@ -106,6 +106,9 @@ class Hall:
         self.phones: dict[str, Phone] = {}
         self.stopping = False
         self.cut_by_horizon = False  # some phone still had plans when the time was up
+        self.joined_any = False
+        self.fatal: str | None = None  # why the hall gave up (raised from run())
+        self._not_on_roster = 0
         self.ready = asyncio.Event()
         self.server_offset = 0.0
         self.requests = 0
@@ -245,6 +248,20 @@ class Hall:
         for phone in self.phones.values():
             phone.wake()
 
+    def note_refused_join(self, code: str) -> None:
+        """Stop early when the candidate numbers plainly do not match the roster."""
+        if code != "candidate_not_found" or self.joined_any:
+            return
+        self._not_on_roster += 1
+        if self._not_on_roster >= min(5, len(self.candidates)):
+            first = self.candidates[0].candidate_no
+            self.fatal = (
+                f"the first {self._not_on_roster} candidate numbers tried (e.g. {first}) are not "
+                f"on the roster of exam {self.exam_code}; check --candidates-file, "
+                "--candidate-range or --candidates"
+            )
+            self.stop()
+
     def note_late(self, seconds: float) -> None:
         """How late (wall seconds) a phone handled one of its timers."""
         if len(self._late_window) < 20_000:
@@ -324,6 +341,8 @@ class Hall:
             if hasattr(self, "clock"):
                 self.record.simulated_seconds = min(self.clock.now(), self.horizon)
             self.record.ended_at = _now_text()
+        if self.fatal:
+            raise HallError(self.fatal)
         if self.progress:
             for line in self.record.summary_lines():
                 self.progress(line)

@@ -198,8 +198,10 @@ class Phone:
             return
         if status != 200:
             record.refused_joins.append({"candidate_no": self.no, "code": _code(answer)})
+            self.hall.note_refused_join(_code(answer))
             self.app = "left"
             return
+        self.hall.joined_any = True
         self.app = "on"
         self.attempt_id = str(answer["attempt_id"])
         self.token = answer["device_token"]

@@ -129,6 +129,11 @@ class Record:
             f"{self.max_lag_seconds:.2f} s (phones late up to {self.max_phones_late_seconds:.1f} s), "
             f"fingerprint {self.fingerprint()}",
         ]
+        if self.refused_joins:
+            refused = Counter(r["code"] or "?" for r in self.refused_joins)
+            lines.append(
+                "refused joins: " + ", ".join(f"{k} {v}" for k, v in refused.most_common())
+            )
         if self.errors:
             top = ", ".join(f"{k} {v}" for k, v in self.errors.most_common(6))
             lines.append(f"errors: {top}")

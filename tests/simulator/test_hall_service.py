@@ -367,3 +367,18 @@ def test_time_over_the_service_auto_submits_and_the_phones_see_it(service: Servi
     assert {r["state"] for r in rows} == {"auto_submitted"}
     assert {r.get("submit_cause") for r in rows} == {"time"}
     assert record_mismatches(record, rows) == []
+
+
+def test_candidates_not_on_the_roster_is_exit_2(
+    service: ServiceProcess, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exam = asyncio.run(seed_exam(service, 3))
+    code = main(
+        ["simulate", "--server", service.base_url, "--exam-code", exam.exam_code,
+         "--candidate-range", "X", "001", "8", "--scenario", "end-rush", "--speed", "20"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "candidate numbers tried (e.g. X001) are not on the roster of exam" in err
+    assert "check --candidates-file, --candidate-range or --candidates" in err

@@ -2,7 +2,9 @@
 
 ``proctor-console report --server URL --session ID --out FILE [--user NAME] [--ca-bundle FILE]``
 writes a session's report without the window: ``.csv`` is the service's
-export (UTF-8 with BOM, so spreadsheet programs read the Chinese names).
+export (UTF-8 with BOM, so spreadsheet programs read the Chinese names);
+``.pdf`` is the lead's report (figures, charts, halls side by side) painted by
+Qt (``gui/report_pdf.py``, imported only for a PDF).
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ def register(sub: Any, *parents: argparse.ArgumentParser) -> None:
     """Add this part's subcommands to the top-level parser."""
     report = sub.add_parser(
         "report",
-        help="write a session's report (CSV) from the command line",
+        help="write a session's report (CSV or PDF) from the command line",
         description=(
             "Write a session's report. The format follows the extension of --out: .csv is the "
-            "service's per-candidate export. Signs in with the token the console stored in the "
+            "service's per-candidate export, .pdf the lead's report with charts. Signs in with the token the console stored in the "
             f"keyring, else with the password from ${PASSWORD_ENV} or a prompt."
         ),
     )
@@ -37,7 +39,7 @@ def register(sub: Any, *parents: argparse.ArgumentParser) -> None:
         help="the exam service, e.g. http://127.0.0.1:8765",
     )
     report.add_argument("--session", required=True, metavar="ID", help="the exam session's id")
-    report.add_argument("--out", required=True, metavar="FILE", help="the file to write (.csv)")
+    report.add_argument("--out", required=True, metavar="FILE", help="the file to write (.csv or .pdf)")
     report.add_argument(
         "--user",
         metavar="NAME",
@@ -46,6 +48,9 @@ def register(sub: Any, *parents: argparse.ArgumentParser) -> None:
     )
     report.add_argument(
         "--ca-bundle", metavar="FILE", help="a PEM file of CA certificates to trust for https"
+    )
+    report.add_argument(
+        "--lang", metavar="LANG", help="language of a PDF report: zh_CN or en (default: the system's)"
     )
     report.set_defaults(func=run_report)
 
@@ -58,8 +63,6 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--out {args.out}: the extension must be .csv or .pdf (it decides the format)"
         )
-    if suffix == ".pdf":
-        raise UsageError("PDF reports need the console's summary view (not built yet); use .csv")
     if not out.parent.is_dir():
         raise UsageError(f"--out {args.out}: the folder {out.parent} does not exist")
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
@@ -72,6 +75,21 @@ def run_report(args: argparse.Namespace) -> int:
         server = normalize_server_url(args.server)
     except ValueError as exc:
         raise UsageError(f"--server: {exc}") from None
+
+    if suffix == ".pdf":
+        # The PDF is painted by Qt: the glue lives in the console, imported only here.
+        from ..gui.report_pdf import report_to_pdf
+
+        pages = report_to_pdf(
+            server=server,
+            session_id=args.session,
+            out=out,
+            user=args.user,
+            ca_bundle=args.ca_bundle,
+            language=args.lang,
+        )
+        print(f"Wrote the {pages}-page report of session {args.session} to {out}")
+        return 0
 
     import asyncio
 

@@ -9,12 +9,16 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..usage import UsageError
 from .api import ConsoleApi
 from .connect import make_http_client
 from .credentials import TokenStore
 from .errors import ConsoleError, NotFound, TooManyRequests, Unauthorized
+
+if TYPE_CHECKING:
+    from .review import ExamReview
 
 log = logging.getLogger("proctor_console.client.report")
 
@@ -102,3 +106,34 @@ async def write_csv_report(
         record for record in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in record)
     ]
     return max(0, len(records) - 1)  # minus the header
+
+
+async def fetch_review_signed_in(
+    *, server: str, session_id: str, user: str, ca_bundle: str | None
+) -> ExamReview:
+    """Sign in as the console would, fetch the session's review (rows and log), sign out."""
+    from .review import fetch_review
+
+    try:
+        http = make_http_client(ca_bundle)
+    except ConsoleError as exc:
+        raise UsageError(str(exc)) from None
+    async with http:
+        api = ConsoleApi(server, http)
+        signed_in_here = False
+        try:
+            signed_in_here = await sign_in(api, user)
+            try:
+                return await fetch_review(api, session_id)
+            except NotFound:
+                raise UsageError(
+                    f"--session {session_id}: no such session on {api.base_url} (or not visible to {user})"
+                ) from None
+        except ConsoleError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            if signed_in_here:
+                try:
+                    await api.logout()
+                except ConsoleError:
+                    log.info("sign-out after the report failed; the token expires on its own")

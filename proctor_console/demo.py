@@ -47,6 +47,16 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "proctor_console.cli", *args]
 
 
+def _die_with_parent() -> None:
+    """In the child (Linux): get SIGTERM when the demo dies, however it dies, so a
+    crashed console never leaves a service or a hall of phones running."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _wait_for_port(process: subprocess.Popen[bytes], port_file: Path, log_file: Path) -> int:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -96,6 +106,7 @@ def main(args: argparse.Namespace) -> int:
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
         port = _wait_for_port(server, port_file, server_log)
         base_url = f"http://127.0.0.1:{port}"
@@ -130,6 +141,7 @@ def main(args: argparse.Namespace) -> int:
                 env=os.environ.copy(),
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
         if args.no_console:
             print(f"demo: running; service {base_url}; Ctrl+C stops it", file=sys.stderr)

@@ -153,8 +153,6 @@ def tear_down_qt(app: Any) -> None:
 
     for widget in app.topLevelWidgets():
         widget.close()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     remove_translation()
     gc.collect()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

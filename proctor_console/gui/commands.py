@@ -55,10 +55,28 @@ def register(sub: Any, *parents: argparse.ArgumentParser) -> None:
     demo.set_defaults(func=_run_demo)
 
 
+def _finish(code: int) -> int:
+    """End the process once the console has cleaned up after itself.
+
+    Everything is closed, flushed and stopped by now; what is left is Python's
+    own teardown, which destroys the remaining Qt objects in no fixed order
+    and now and then crashes (SIGSEGV) on the way out (seen under X11 with
+    pyqtgraph loaded). Skipping it loses nothing.
+    """
+    import logging
+    import os
+    import sys
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _run_console(args: argparse.Namespace) -> int:
     from .app import StartOptions, run
 
-    return run(StartOptions(language=_check_lang(getattr(args, "lang", None))))
+    return _finish(run(StartOptions(language=_check_lang(getattr(args, "lang", None)))))
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -67,4 +85,4 @@ def _run_demo(args: argparse.Namespace) -> int:
     _check_lang(getattr(args, "lang", None))
     from .. import demo
 
-    return demo.main(args)
+    return _finish(demo.main(args))

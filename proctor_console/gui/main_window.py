@@ -344,17 +344,25 @@ class MainWindow(QObject):
             self.status(self.tr("Select a locked candidate first (N jumps to the next one)."))
             return None
         aid = ids[0]
-        confirm = UnlockConfirm([self.monitor.describe(aid)], "code", self.window)
+        mode = self.code_mode(aid)
+        confirm = UnlockConfirm([self.monitor.describe(aid)], mode, self.window)
         confirm.dialog.accepted.connect(
-            lambda: self.tasks.start(self._issue_code(aid, confirm.reason), "unlock-code")
+            lambda: self.tasks.start(self._issue_code(aid, confirm.reason, mode), "unlock-code")
         )
         confirm.dialog.open()
         self._last_dialog = confirm
         return confirm
 
-    async def _issue_code(self, attempt_id: str, reason: str) -> None:
+    def code_mode(self, attempt_id: str) -> str:
+        """'offline' for a phone that cannot reach the service now (it checks the code
+        itself), else 'code' (checked by the service)."""
+        row = self.live.table.row_by_id(attempt_id)
+        offline = any(h.flag is Flag.OFFLINE for h in self.live.flags.get(attempt_id, []))
+        return "offline" if offline or (row is not None and row.network == "none") else "code"
+
+    async def _issue_code(self, attempt_id: str, reason: str, mode: str = "code") -> None:
         try:
-            result = await self.api.unlock(attempt_id, reason, "code")
+            result = await self.api.unlock(attempt_id, reason, mode)
         except ConsoleError as exc:
             self.status(self.tr("No code issued: %1").replace("%1", str(exc)), 0)
             return

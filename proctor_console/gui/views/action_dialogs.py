@@ -61,6 +61,15 @@ class UnlockConfirm(QObject):
                 self.tr("The unlock reaches the phone with its next heartbeat (5–10 s).")
             )
             self.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Unlock"))
+        elif mode == "offline":
+            title = self.tr("The phone is offline: issue an offline unlock code?")
+            self.modeLabel.setText(
+                self.tr(
+                    "The phone checks this code itself, without network, for this lock only; "
+                    "it reports the unlock when it is back online."
+                )
+            )
+            self.buttonBox.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Issue code"))
         else:
             title = self.tr("Issue a one-time unlock code?")
             self.modeLabel.setText(

@@ -108,6 +108,7 @@ class Phone:
         self.candidate_no = candidate_no
         self.http = httpx.Client(timeout=15)
         self.token = ""
+        self.unlock_seed: str | None = None
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -127,6 +128,7 @@ class Phone:
         )
         assert r.status_code == 200, r.text
         self.token = r.json()["device_token"]
+        self.unlock_seed = r.json().get("unlock_seed")
         assert self.post("/device/start").status_code == 200
         self.heartbeat("answering")
 

@@ -313,3 +313,32 @@ def test_unlock_many_at_once_and_escalate(console, qtbot, exam, service) -> None
     qtbot.waitUntil(lambda: window.live.hall.rows[aid].open_escalations == 1, timeout=WAIT_MS)
     for phone in phones:
         phone.close()
+
+
+def test_offline_phone_gets_an_offline_code(console, qtbot, exam, service, settings) -> None:  # type: ignore[no-untyped-def]
+    import pyotp
+
+    settings.set_thresholds(Thresholds(offline_after_s=2))
+    flow = open_hall(console, qtbot, exam)
+    window = flow.window
+    cand = exam.candidates[11]
+    phone = Phone(service, exam.exam_code, cand.candidate_no)
+    phone.join_and_start()
+    phone.lock("call")
+    aid = attempt_of(flow, cand.candidate_no)
+    # The hall's network fails: no heartbeat, and the console flags it offline by itself.
+    qtbot.waitUntil(lambda: any(h.flag.value == "OFFLINE" for h in window.live.flags.get(aid, [])), timeout=WAIT_MS)
+    window.monitor.select_attempt(aid)
+    confirm = window.issue_code()
+    assert "offline" in confirm.summaryLabel.text()
+    confirm.buttonBox.button(confirm.buttonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: aid in window.code_views, timeout=WAIT_MS)
+    code = window.code_views[aid].code
+    # The phone checks it itself (HOTP of its seed at this lock), then reports when back online.
+    assert pyotp.HOTP(phone.unlock_seed).verify(code, 1)
+    r = phone.post("/device/unlock", {"code": code, "offline": True, "unlocked_at": "2026-11-30T09:00:00Z"})
+    assert r.status_code == 200, r.text
+    phone.heartbeat("answering")
+    qtbot.waitUntil(lambda: window.live.hall.rows[aid].last_unlock_mode == "offline", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "unlocked ✓" in row_state_text(flow, cand.candidate_no), timeout=WAIT_MS)
+    phone.close()

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 from ...client.api import ConsoleApi
 from ...client.errors import ConsoleError
 from ...client.records import AuditEntry
-from ..labels import clock_text
 from ..tasks import TaskSet
 
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 21
@@ -84,6 +83,11 @@ def audit_action_text(action: str) -> str:
         "system": QCoreApplication.translate("AuditView", "System"),
     }
     return names.get(action, action)
+
+
+def _when(entry: AuditEntry) -> str:
+    """Local date and time: the audit is read afterwards, often on another day."""
+    return entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if entry.at else "—"
 
 
 def _who(entry: AuditEntry) -> str:
@@ -171,7 +175,7 @@ class AuditView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((AuditColumn.WHEN, 80), (AuditColumn.WHO, 160), (AuditColumn.WHAT, 170),
+        for column, width in ((AuditColumn.WHEN, 150), (AuditColumn.WHO, 160), (AuditColumn.WHAT, 170),
                               (AuditColumn.WHOM, 110), (AuditColumn.WHY, 260)):  # fmt: skip
             self.table.setColumnWidth(column, width)
         top = QHBoxLayout()
@@ -233,7 +237,7 @@ class AuditView(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         for entry in self.entries:
             cells = {
-                AuditColumn.WHEN: clock_text(entry.at),
+                AuditColumn.WHEN: _when(entry),
                 AuditColumn.WHO: _who(entry),
                 AuditColumn.WHAT: audit_action_text(entry.action),
                 AuditColumn.WHOM: _whom(entry),

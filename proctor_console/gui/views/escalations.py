@@ -284,7 +284,7 @@ class EscalationPage(QWidget):
         self.timeline.setRootIsDecorated(False)
         self.timeline.setHeaderLabels([self.tr("Time"), self.tr("Event"), self.tr("By"), self.tr("Details")])
         self.timeline.setColumnWidth(0, 80)
-        self.timeline.setColumnWidth(1, 170)
+        self.timeline.setColumnWidth(1, 200)
 
         actions = QHBoxLayout()
         for button in (self.claimButton, self.reopenButton, self.resetLocksButton, self.extendButton):
@@ -496,6 +496,7 @@ class EscalationQueue(QWidget):
         self.filterEdit.setObjectName("escalationFilterEdit")
         self.filterEdit.setPlaceholderText(self.tr("Filter: candidate, seat, hall, who…"))
         self.filterEdit.setClearButtonEnabled(True)
+        self.filterEdit.setMinimumWidth(160)
         self.statusCombo = QComboBox(self)
         self.statusCombo.setObjectName("escalationStatusCombo")
         self.statusCombo.addItem(self.tr("Not resolved"), EscalationFilterProxy.UNRESOLVED)
@@ -504,6 +505,8 @@ class EscalationQueue(QWidget):
         self.statusCombo.addItem(self.tr("All"), EscalationFilterProxy.ALL)
         self.categoryCombo = QComboBox(self)
         self.categoryCombo.setObjectName("escalationCategoryCombo")
+        self.categoryCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.categoryCombo.setMinimumContentsLength(14)
         self.categoryCombo.addItem(self.tr("Every category"), "")
         for category in EscalationCategory:
             self.categoryCombo.addItem(escalation_category_text(category.value), category.value)
@@ -532,9 +535,9 @@ class EscalationQueue(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in (
-            (EscalationColumn.CATEGORY, 230), (EscalationColumn.CANDIDATE, 150), (EscalationColumn.SEAT, 60),
-            (EscalationColumn.HALL, 110), (EscalationColumn.RAISED_BY, 110), (EscalationColumn.AGE, 90),
-            (EscalationColumn.CLAIMED_BY, 110),
+            (EscalationColumn.CATEGORY, 200), (EscalationColumn.CANDIDATE, 130), (EscalationColumn.SEAT, 50),
+            (EscalationColumn.HALL, 90), (EscalationColumn.RAISED_BY, 100), (EscalationColumn.AGE, 90),
+            (EscalationColumn.CLAIMED_BY, 100),
         ):  # fmt: skip
             self.table.setColumnWidth(column, width)
         top = QHBoxLayout()
@@ -674,7 +677,7 @@ class SupportViews(QObject):
         action = dock.toggleViewAction()
         action.setText(text)
         # Docks share one tab bar: opening one brings it to the front.
-        action.triggered.connect(lambda checked: checked and dock.raise_())
+        action.triggered.connect(lambda checked: dock.raise_() if checked else None)
         action.setShortcut(QKeySequence(key))
         menu = self.main.window.findChild(QMenu, "menuView")
         if menu is not None:

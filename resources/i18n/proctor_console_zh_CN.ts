@@ -37,6 +37,125 @@
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To whom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished">详情</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation type="unfinished">解锁</translation>
+    </message>
+    <message>
+        <source>Paper reopened</source>
+        <translation type="unfinished">试卷已重新开放</translation>
+    </message>
+    <message>
+        <source>Lock count reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time extended</source>
+        <translation type="unfinished">已延长时间</translation>
+    </message>
+    <message>
+        <source>Message to the phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper submitted by a proctor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalation raised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalation claimed</source>
+        <translation type="unfinished">客服已受理</translation>
+    </message>
+    <message>
+        <source>Escalation comment</source>
+        <translation type="unfinished">客服备注</translation>
+    </message>
+    <message>
+        <source>Escalation resolved</source>
+        <translation type="unfinished">客服已解决</translation>
+    </message>
+    <message>
+        <source>Account added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hall added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Session added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Session closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roster imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter: who, candidate, reason…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This session only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CandidateDetail</name>
     <message>
         <source>Joined</source>
@@ -346,6 +465,215 @@
     <message>
         <source>&amp;Note:</source>
         <translation>备注(&amp;N)：</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationModel</name>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Candidate</source>
+        <translation type="unfinished">考生</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation type="unfinished">座位</translation>
+    </message>
+    <message>
+        <source>Hall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raised by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Claimed by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Claimed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting longer than %1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EscalationPage</name>
+    <message>
+        <source>Claim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen paper…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset lock count…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extend time…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a comment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolution: what was done…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished">时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished">操作人</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation type="unfinished">事件</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished">详情</translation>
+    </message>
+    <message>
+        <source>Comments, in order:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The candidate&apos;s timeline:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write the resolution first: what was done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No escalation selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — seat %2 · %3 %4 · %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note from %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No note.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · raised by %2 at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>claimed by %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resolved by %1 at %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The candidate is not in the open session&apos;s view.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>locks %1/%2</source>
+        <translation type="unfinished">锁定 %1/%2</translation>
+    </message>
+    <message>
+        <source>answered %1/%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ends %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>receipt %1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation type="unfinished">手机</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationQueue</name>
+    <message>
+        <source>Filter: candidate, seat, hall, who…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>red after </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An open escalation&apos;s age turns red after this many minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 shown · %2 waiting</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -916,6 +1244,285 @@
     </message>
 </context>
 <context>
+    <name>ReportPdf</name>
+    <message>
+        <source>%1 — page %2</source>
+        <extracomment>one pattern per series: greyscale prints tell them apart by hatching, not hue</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exam report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock to unlock by proctor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Halls side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Review</name>
+    <message>
+        <source>the server held the paper</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>resubmitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>auto-submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unresolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>push</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>code typed on the phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>offline code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rostered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation type="unfinished">已进入</translation>
+    </message>
+    <message>
+        <source>Absent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted normally</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-submitted at the lock limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto-submitted at the time limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted by a proctor</source>
+        <translation type="unfinished">监考老师代为交卷</translation>
+    </message>
+    <message>
+        <source>Not submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locks</source>
+        <translation type="unfinished">锁定次数</translation>
+    </message>
+    <message>
+        <source>Unlocks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock to unlock, median</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock to unlock, 90th percentile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stuck submissions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Candidates with low battery</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Candidates on a weak network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Times a phone went offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalation resolved in, median</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locks per candidate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>locks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock reasons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submissions per minute (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>papers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock to unlock by proctor (seconds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>proctor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>90th percentile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proctor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stuck submissions and how they ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Candidates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlocks by way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Way</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Escalations by category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exam code: %1</source>
+        <translation type="unfinished">考试码：%1</translation>
+    </message>
+    <message>
+        <source>Starts: %1 (UTC), %2 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Halls: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report made at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 times; median %2, 90th percentile %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SeatMap</name>
     <message>
         <source>absent</source>
@@ -1043,6 +1650,102 @@
     </message>
 </context>
 <context>
+    <name>SupportActionDialog</name>
+    <message>
+        <source>Reopen</source>
+        <extracomment>The queue is fetched again this often: escalations of sessions the feed does not follow.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset locks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Support action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Minutes to add:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Reason (required, recorded in the audit):</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SupportViews</name>
+    <message>
+        <source>Escalations</source>
+        <extracomment>escalation id, when a new unresolved escalation arrives (after the first load)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Escalations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New escalation: %1 — seat %2 · %3 %4 (%5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proctor Console</source>
+        <translation type="unfinished">监考控制台</translation>
+    </message>
+    <message>
+        <source>Not claimed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Claimed: it is yours now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not resolved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper reopened: the candidate can answer again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock count reset to 0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time extended by %1 min.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>UnlockCodeDialog</name>
     <message>
         <source>One-time unlock code</source>
@@ -1097,6 +1800,14 @@
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
+    </message>
+    <message>
+        <source>The phone is offline: issue an offline unlock code?</source>
+        <translation>手机已离线：生成离线解锁码？</translation>
+    </message>
+    <message>
+        <source>The phone checks this code itself, without network, for this lock only; it reports the unlock when it is back online.</source>
+        <translation>手机无需联网即可自行校验此解锁码，仅本次锁定有效；恢复联网后会上报解锁。</translation>
     </message>
     <message>
         <source>Issue a one-time unlock code?</source>

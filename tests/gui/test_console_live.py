@@ -342,3 +342,22 @@ def test_offline_phone_gets_an_offline_code(console, qtbot, exam, service, setti
     qtbot.waitUntil(lambda: window.live.hall.rows[aid].last_unlock_mode == "offline", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "unlocked ✓" in row_state_text(flow, cand.candidate_no), timeout=WAIT_MS)
     phone.close()
+
+
+def test_help_request_acknowledged(console, qtbot, exam, service) -> None:  # type: ignore[no-untyped-def]
+    flow = open_hall(console, qtbot, exam)
+    window = flow.window
+    cand = exam.candidates[9]
+    phone = Phone(service, exam.exam_code, cand.candidate_no)
+    phone.join_and_start()
+    assert phone.post("/device/help", {"reason": "paper", "note": "no question 12"}).status_code == 200
+    aid = attempt_of(flow, cand.candidate_no)
+    att = window.live.attention
+    qtbot.waitUntil(lambda: att.position_of(aid) is not None, timeout=WAIT_MS)
+    pos = att.position_of(aid)
+    assert att.index(pos, AttentionColumn.ACTION).data() == "Go to the seat (acknowledge)"
+    window.monitor.select_attempt(aid)
+    window.actions["actionAckHelp"].trigger()
+    qtbot.waitUntil(lambda: window.live.hall.rows[aid].help_requested_since is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: att.position_of(aid) is None, timeout=WAIT_MS)
+    phone.close()

@@ -146,7 +146,11 @@ class _Telemetry:
             return
         live = row.get("state") not in {s.value for s in FINAL_STATES} | {"not_joined"}
         # A heartbeat after a silence longer than the offline threshold: the phone was offline.
-        if live and self.seen is not None and (seen - self.seen).total_seconds() > self.t.offline_after_s:
+        if (
+            live
+            and self.seen is not None
+            and (seen - self.seen).total_seconds() > self.t.offline_after_s
+        ):
             self.offline += 1
         if self.seen is None or seen > self.seen:
             self.seen = seen
@@ -284,7 +288,11 @@ def compute_figures(
     f.escalation_resolve = DurationStats.of(resolve_times)
     f.submissions_per_minute = dict(sorted(per_minute.items()))
     if any_rows:
-        f.battery_low_candidates, f.weak_network_candidates, f.offline_incidents = battery_low, weak, offline
+        f.battery_low_candidates, f.weak_network_candidates, f.offline_incidents = (
+            battery_low,
+            weak,
+            offline,
+        )
     return f
 
 
@@ -301,5 +309,7 @@ def figures_by_hall(
     for hall in halls:
         mine = [r for r in rows if r.hall_id == hall]
         ids = {r.attempt_id for r in mine}
-        out[hall] = compute_figures(mine, [e for e in events if e.get("attempt_id") in ids], thresholds)
+        out[hall] = compute_figures(
+            mine, [e for e in events if e.get("attempt_id") in ids], thresholds
+        )
     return out

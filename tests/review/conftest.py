@@ -106,7 +106,11 @@ async def _run(service: ServiceProcess) -> SimulatedExam:
                 if row["state"] != "locked" or key in unlockers:
                     continue
                 main_hall = row["hall_id"] == exam.hall_id
-                who, headers = (exam.proctor.username, proctor) if main_hall else (exam.support.username, support)
+                who, headers = (
+                    (exam.proctor.username, proctor)
+                    if main_hall
+                    else (exam.support.username, support)
+                )
                 body = {"reason": "back at the desk", "mode": "push" if main_hall else "code"}
                 u = await client.post(
                     f"{api}/attempts/{row['attempt_id']}/unlock", json=body,
@@ -121,8 +125,12 @@ async def _run(service: ServiceProcess) -> SimulatedExam:
         record = (await runner).to_json()
         # One escalation: raised by the proctor, resolved by support.
         first = exam.candidates[0]
-        rows = (await client.get(f"{api}/sessions/{exam.session_id}/candidates", headers=proctor)).json()
-        aid = next(r["attempt_id"] for r in rows["candidates"] if r["candidate_no"] == first.candidate_no)
+        rows = (
+            await client.get(f"{api}/sessions/{exam.session_id}/candidates", headers=proctor)
+        ).json()
+        aid = next(
+            r["attempt_id"] for r in rows["candidates"] if r["candidate_no"] == first.candidate_no
+        )
         e = await client.post(f"{api}/escalations", headers=proctor,
                               json={"attempt_id": aid, "category": "device_failure", "note": "屏幕碎了"})  # fmt: skip
         e.raise_for_status()

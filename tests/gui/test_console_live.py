@@ -361,3 +361,19 @@ def test_help_request_acknowledged(console, qtbot, exam, service) -> None:  # ty
     qtbot.waitUntil(lambda: window.live.hall.rows[aid].help_requested_since is None, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: att.position_of(aid) is None, timeout=WAIT_MS)
     phone.close()
+
+
+def test_account_locked_after_repeated_failures(console, qtbot, exam, service) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    for _ in range(6):
+        httpx.post(f"{service.api}/auth/login", json={"username": exam.proctor.username, "password": "nope"})
+    flow = console(StartOptions())
+    flow.start()
+    login = flow.login
+    login.serverEdit.setText(exam.base_url)
+    login.usernameEdit.setText(exam.proctor.username)
+    login.passwordEdit.setText(exam.proctor.password)
+    login.okButton.click()
+    qtbot.waitUntil(lambda: "locked for now" in login.messageLabel.text(), timeout=WAIT_MS)
+    assert exam.proctor.password not in login.messageLabel.text()

@@ -88,11 +88,12 @@ def sign_in_error_text(exc: BaseException, server: str) -> str:
     if isinstance(exc, Unauthorized):
         return QCoreApplication.translate("LoginDialog", "Wrong user name or password.")
     if isinstance(exc, TooManyRequests) or (isinstance(exc, ApiError) and exc.status == 423):
-        return QCoreApplication.translate(
+        text = QCoreApplication.translate(
             "LoginDialog",
             "This account is locked for now after repeated failed sign-ins. Wait a few minutes "
             "or ask an administrator.",
         )
+        return f"{text} ({exc.message})" if exc.message else text
     if isinstance(exc, (NotThisApi, NotFound)):
         return QCoreApplication.translate(
             "LoginDialog",

@@ -377,3 +377,38 @@ def test_account_locked_after_repeated_failures(console, qtbot, exam, service) -
     login.okButton.click()
     qtbot.waitUntil(lambda: "locked for now" in login.messageLabel.text(), timeout=WAIT_MS)
     assert exam.proctor.password not in login.messageLabel.text()
+
+
+def test_not_this_api_has_its_own_message(console, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    import httpx
+    from servicekit import free_port
+
+    port = free_port()
+    other = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        def up() -> bool:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/")
+            except httpx.HTTPError:
+                return False
+            return True
+
+        qtbot.waitUntil(up, timeout=WAIT_MS)
+        flow = console(StartOptions())
+        flow.start()
+        login = flow.login
+        login.serverEdit.setText(f"http://127.0.0.1:{port}")
+        login.usernameEdit.setText("someone")
+        login.passwordEdit.setText("secret")
+        login.okButton.click()
+        qtbot.waitUntil(lambda: "does not answer as a Proctor Console" in login.messageLabel.text(), timeout=WAIT_MS)
+    finally:
+        other.terminate()
+        other.wait(10)

@@ -4,6 +4,7 @@
 # install.sh).
 #   bash packaging/build-bundle.sh                  build
 #   bash packaging/build-bundle.sh --test           build, then run the bundle's smoke test
+#   bash packaging/build-bundle.sh --tar            build, then pack it as dist/proctor-console-VERSION-linux-ARCH.tar.gz
 #   bash packaging/build-bundle.sh --if-changed ... skip everything when packaging/,
 #       tests/packaging/, pyproject.toml and the installed packages are unchanged since
 #       the last good run on this machine (stamp in ~/.cache/proctor-console/)
@@ -18,11 +19,13 @@ say() { printf 'build-bundle: %s\n' "$*" >&2; }
 
 run_test=0
 if_changed=0
+make_tar=0
 for arg in "$@"; do
   case "$arg" in
     --test) run_test=1 ;;
     --if-changed) if_changed=1 ;;
-    *) say "unknown option '$arg' (use --test, --if-changed)"; exit 2 ;;
+    --tar) make_tar=1 ;;
+    *) say "unknown option '$arg' (use --test, --tar, --if-changed)"; exit 2 ;;
   esac
 done
 
@@ -104,6 +107,12 @@ say "built $bundle in ${took} s; $(du -sh "$bundle" | cut -f1) on disk"
 if [ "$run_test" = 1 ]; then
   say "smoke test of the bundle"
   QT_QPA_PLATFORM=offscreen PROCTOR_TEST_BUNDLE="$bundle" "$py" -m pytest -q -m bundle tests/packaging
+fi
+if [ "$make_tar" = 1 ]; then
+  version=$("$bundle/proctor-console" --version | cut -d' ' -f2)
+  tarball="$here/dist/proctor-console-$version-linux-$(uname -m).tar.gz"
+  tar -C "$here/dist" -czf "$tarball" proctor-console
+  say "packed $tarball ($(du -h "$tarball" | cut -f1)): unpack anywhere, then proctor-console/install.sh"
 fi
 if [ "$if_changed" = 1 ]; then
   mkdir -p "$(dirname "$stamp_file")"

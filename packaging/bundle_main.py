@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import sys
+from importlib.resources.abc import Traversable
 
 # Modules nothing imports by name at start; the bundle must carry every one.
 DYNAMIC_MODULES = (
@@ -55,6 +56,17 @@ DYNAMIC_MODULES = (
 )
 
 
+def walk(folder: Traversable, prefix: str = "") -> list[str]:
+    """Relative paths of every file under a package folder."""
+    found = []
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            found += walk(entry, f"{prefix}{entry.name}/")
+        else:
+            found.append(prefix + entry.name)
+    return found
+
+
 def self_check() -> int:
     """Import the dynamic modules; report them and what the package data holds."""
     os.environ.setdefault("QT_API", "pyside6")
@@ -85,7 +97,7 @@ def self_check() -> int:
         "scenarios": {name: load_scenario(name).scenario.name for name in builtin_names()},
         "migrations": sorted(p.name for p in (MIGRATIONS / "versions").glob("*.py")),
         "forms": sorted(p.name for p in package.joinpath("ui").iterdir()),
-        "translations": sorted(p.name for p in package.joinpath("resources", "i18n").iterdir()),
+        "resources": sorted(walk(package.joinpath("resources"))),
     }
     if os.environ.get("PROCTOR_BUNDLE_SELF_CHECK") == "keyring":
         # Only on a throw-away keyring (the smoke test's private D-Bus session).

@@ -187,10 +187,17 @@ def test_every_dynamically_imported_module_and_data_file_is_in_the_bundle(
         report["keyring_entry_points"]
     )
     assert sorted(report["forms"]) == sorted(p.name for p in (CHECKOUT / "ui").glob("*.ui"))
-    wanted_qm = {
-        ts.with_suffix(".qm").name for ts in (CHECKOUT / "resources" / "i18n").glob("*.ts")
+    # Everything in resources/ but the Linguist sources (the .qm files are built from them).
+    resources = CHECKOUT / "resources"
+    shipped = {
+        str(p.relative_to(resources))
+        for p in resources.rglob("*")
+        if p.is_file() and p.suffix != ".ts"
     }
-    assert wanted_qm <= set(report["translations"])
+    assert {ts.with_suffix(".qm").name for ts in resources.glob("i18n/*.ts")} <= {
+        Path(p).name for p in shipped
+    }
+    assert sorted(report["resources"]) == sorted(shipped)
     scenarios = CHECKOUT / "proctor_console" / "simulator" / "scenarios"
     assert sorted(report["scenarios"]) == sorted(p.stem for p in scenarios.glob("*.toml"))
     versions = CHECKOUT / "proctor_console" / "service" / "migrations" / "versions"

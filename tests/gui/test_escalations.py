@@ -31,7 +31,9 @@ from proctor_console.gui.settings import ConsoleSettings
 from proctor_console.gui.tasks import TaskSet
 from proctor_console.gui.views.audit import AuditColumn
 from proctor_console.gui.views.escalations import (
+    EXTEND,
     REOPEN,
+    RESET_LOCKS,
     SupportViews,
     support_rights,
 )
@@ -337,3 +339,56 @@ def test_each_role_is_offered_only_what_it_may_do() -> None:
     assert support.work and support.comment and support.see_audit
     assert not proctor.work and proctor.comment and not proctor.see_audit and proctor.see_queue
     assert not lead.work and not lead.comment and lead.see_audit
+
+
+@pytest.mark.slow
+def test_support_resets_locks_and_extends_and_a_lead_only_reads(console, qtbot, exam, service) -> None:  # type: ignore[no-untyped-def]
+    cand = exam.candidates[6]
+    phone = Phone(service, exam.exam_code, cand.candidate_no)
+    phone.join_and_start()
+    phone.lock("call")
+    support = console(exam, exam.support, None)
+    views = support_views(support)
+    aid = attempt_of(support, cand.candidate_no)
+    qtbot.waitUntil(lambda: support.window.live.hall.rows[aid].lock_count == 1, timeout=WAIT_MS)
+    raised = asyncio.ensure_future(support.window.api.raise_escalation(aid, "device_failure", "calls keep locking it"))
+    qtbot.waitUntil(lambda: raised.done() and views.model.escalation(raised.result().id) is not None, timeout=WAIT_MS)
+    views.open_escalation(raised.result().id)
+    page = views.page
+    assert page.resetLocksButton.isEnabled() and page.extendButton.isEnabled()
+    assert not page.reopenButton.isEnabled()  # nothing submitted to reopen
+
+    reset = views.ask_action(raised.result().id, RESET_LOCKS)
+    assert reset is not None and "from 1/5 back to 0/5" in reset.effectLabel.text()
+    reset.reasonEdit.setText("locks caused by a faulty phone")
+    reset.okButton.click()
+    qtbot.waitUntil(lambda: support.window.live.hall.rows[aid].lock_count == 0, timeout=WAIT_MS)
+
+    deadline = support.window.live.hall.rows[aid].deadline
+    assert deadline is not None
+    extend = views.ask_action(raised.result().id, EXTEND)
+    assert extend is not None
+    extend.minutesSpin.setValue(15)
+    assert "15 more minutes" in extend.effectLabel.text()
+    extend.reasonEdit.setText("time lost to the faulty phone")
+    extend.okButton.click()
+    qtbot.waitUntil(
+        lambda: support.window.live.hall.rows[aid].deadline == deadline + timedelta(minutes=15), timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: "Time extended" in page.messageLabel.text(), timeout=WAIT_MS)
+
+    # A lead reads the queue and the audit, and takes no action.
+    lead = console(exam, exam.lead, None)
+    lviews = support_views(lead)
+    qtbot.waitUntil(lambda: lviews.model.escalation(raised.result().id) is not None, timeout=WAIT_MS)
+    lviews.open_escalation(raised.result().id)
+    for button in (lviews.page.claimButton, lviews.page.commentButton, lviews.page.resolveButton,
+                   lviews.page.reopenButton, lviews.page.resetLocksButton, lviews.page.extendButton):  # fmt: skip
+        assert not button.isVisibleTo(lviews.page), button.objectName()
+    assert lviews.auditAction.isVisible()
+    lviews.auditAction.trigger()
+    qtbot.waitUntil(lambda: lviews.audit.loaded, timeout=WAIT_MS)
+    whys = {r[AuditColumn.WHAT]: r[AuditColumn.WHY] for r in lviews.audit.shown_rows()}
+    assert whys["Lock count reset"] == "locks caused by a faulty phone"
+    assert whys["Time extended"] == "time lost to the faulty phone"
+    phone.close()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QSystemTrayIcon,
     QTableView,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -296,19 +297,12 @@ class EscalationPage(QWidget):
         resolve_line = QHBoxLayout()
         resolve_line.addWidget(self.resolutionEdit, 1)
         resolve_line.addWidget(self.resolveButton)
-        lists = QSplitter(Qt.Orientation.Vertical, self)
-        comments_box = QWidget(lists)
-        comments_layout = QVBoxLayout(comments_box)
-        comments_layout.setContentsMargins(0, 0, 0, 0)
-        comments_layout.addWidget(QLabel(self.tr("Comments, in order:"), comments_box))
-        comments_layout.addWidget(self.comments)
-        timeline_box = QWidget(lists)
-        timeline_layout = QVBoxLayout(timeline_box)
-        timeline_layout.setContentsMargins(0, 0, 0, 0)
-        timeline_layout.addWidget(QLabel(self.tr("The candidate's timeline:"), timeline_box))
-        timeline_layout.addWidget(self.timeline)
-        lists.addWidget(comments_box)
-        lists.addWidget(timeline_box)
+        # Comments and timeline share the page's lower half as tabs: a dock is not tall.
+        self.lists = QTabWidget(self)
+        self.lists.setObjectName("escalationTabs")
+        self.lists.addTab(self.comments, "")
+        self.lists.addTab(self.timeline, "")
+        self._tab_titles()
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.statusLabel)
@@ -318,7 +312,7 @@ class EscalationPage(QWidget):
         layout.addLayout(comment_line)
         layout.addLayout(resolve_line)
         layout.addWidget(self.messageLabel)
-        layout.addWidget(lists, 1)
+        layout.addWidget(self.lists, 1)
 
         # A role sees only what it may do: the buttons of the others are absent, not greyed.
         for button in (self.claimButton, self.reopenButton, self.resetLocksButton, self.extendButton):
@@ -385,6 +379,7 @@ class EscalationPage(QWidget):
                 label.clear()
             self.rowLabel.hide()
             self.comments.clear()
+            self._tab_titles()
             for button in (
                 self.claimButton, self.reopenButton, self.resetLocksButton, self.extendButton,
                 self.commentButton, self.resolveButton,
@@ -410,7 +405,14 @@ class EscalationPage(QWidget):
             item = QTreeWidgetItem([clock_text(comment.at), comment.by, comment.text])
             item.setToolTip(2, comment.text)
             self.comments.addTopLevelItem(item)
+        self._tab_titles()
         self.set_row(row)
+
+    def _tab_titles(self) -> None:
+        self.lists.setTabText(0, self.tr("Comments (%1)").replace("%1", str(self.comments.topLevelItemCount())))
+        self.lists.setTabText(
+            1, self.tr("Candidate's timeline (%1)").replace("%1", str(self.timeline.topLevelItemCount()))
+        )
 
     def _status_text(self, e: Escalation, now: datetime | None) -> str:
         text = (
@@ -474,6 +476,7 @@ class EscalationPage(QWidget):
             )
             item.setToolTip(3, detail)
             self.timeline.addTopLevelItem(item)
+        self._tab_titles()
 
 
 # -- the queue -----------------------------------------------------------------------------
@@ -535,8 +538,8 @@ class EscalationQueue(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in (
-            (EscalationColumn.CATEGORY, 200), (EscalationColumn.CANDIDATE, 130), (EscalationColumn.SEAT, 50),
-            (EscalationColumn.HALL, 90), (EscalationColumn.RAISED_BY, 100), (EscalationColumn.AGE, 90),
+            (EscalationColumn.CATEGORY, 190), (EscalationColumn.CANDIDATE, 130), (EscalationColumn.SEAT, 50),
+            (EscalationColumn.HALL, 120), (EscalationColumn.RAISED_BY, 100), (EscalationColumn.AGE, 90),
             (EscalationColumn.CLAIMED_BY, 100),
         ):  # fmt: skip
             self.table.setColumnWidth(column, width)
@@ -629,6 +632,7 @@ class SupportViews(QObject):
         self.splitter.addWidget(self.page)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([600, 450])  # proportions until the dock has its real width
         window = main.window
         self.escalationDock = QDockWidget(self.tr("Escalations"), window)
         self.escalationDock.setObjectName("escalationDock")
@@ -645,13 +649,21 @@ class SupportViews(QObject):
         self.escalationsAction.setObjectName("actionEscalations")
         self.auditAction = self._menu_action(self.auditDock, self.tr("&Audit"), "F7")
         self.auditAction.setObjectName("actionAudit")
+        # The window restored its layout before these docks existed: again now, then the role decides.
+        saved = main.settings.window_state()[1]
+        if saved is not None:
+            window.restoreState(saved)
         self.escalationsAction.setVisible(self.rights.see_queue)
         self.auditAction.setVisible(self.rights.see_audit)
         # Support works the queue: it is open from the start; the others open it from the menu.
-        self.escalationDock.setVisible(self.rights.work)
-        self.auditDock.hide()
+        if saved is None or not self.rights.see_queue:
+            self.escalationDock.setVisible(self.rights.work)
+        if saved is None or not self.rights.see_audit:
+            self.auditDock.hide()
         if self.rights.work:
             self.escalationDock.raise_()
+            if saved is None:  # first start: the hall keeps the upper half
+                window.resizeDocks([self.escalationDock], [max(300, window.height() // 2)], Qt.Orientation.Vertical)
 
         self.queue.escalationChosen.connect(self.open_escalation)
         self.queue.refreshRequested.connect(self.refresh)

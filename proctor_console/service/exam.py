@@ -78,9 +78,14 @@ def offline_code(seed: str, lock_count: int) -> str:
 # --- sessions -------------------------------------------------------------------
 
 
+#: A session closes by itself this long after its end (extensions are at most 8 hours).
+AUTO_CLOSE_AFTER = timedelta(hours=24)
+
+
 def session_status(s: dict[str, Any], now: datetime | None = None) -> SessionStatus:
     now = now or utcnow()
-    if s["closed"]:
+    ends = s["starts_at"] + timedelta(minutes=s["duration_minutes"])
+    if s["closed"] or now > ends + AUTO_CLOSE_AFTER:
         return SessionStatus.CLOSED
     if now < s["starts_at"] - JOIN_WINDOW:
         return SessionStatus.SCHEDULED

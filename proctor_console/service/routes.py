@@ -680,6 +680,38 @@ async def timeline(aid: str, request: Request, actor: ActorDep) -> dict[str, Any
     return {"attempt_id": aid, "events": [_timeline_entry(r) for r in rows]}
 
 
+@router.get("/sessions/{sid}/timeline", response_model=None, tags=["reports"])
+async def session_log(
+    sid: str,
+    request: Request,
+    actor: ActorDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 5000,
+    include_rows: bool = False,
+    hall_id: str | None = None,
+) -> dict[str, Any]:
+    """The session's event log in order, paged by cursor: every timeline entry and, with
+    ``include_rows``, the telemetry changes too, each with the row after it (for replay)."""
+    session = await _session_for(request, actor, sid)
+    wanted = _hall_filter(actor, session, hall_id)
+    query = select(events).where(events.c.session_id == sid).where(events.c.id > after).where(events.c.attempt_id.is_not(None))
+    if not include_rows:
+        query = query.where(events.c.kind.is_not(None))
+    if wanted is not None:
+        query = query.where(events.c.hall_id.in_(wanted))
+    async with service(request).store.read() as conn:
+        rows = (await conn.execute(query.order_by(events.c.id).limit(limit + 1))).mappings().all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    out = []
+    for e in rows:
+        entry = _timeline_entry(e)
+        if include_rows and e["type"] == "candidate":
+            entry["row"] = e["data"]
+        out.append(entry)
+    return {"session_id": sid, "events": out, "more": more, "next_after": rows[-1]["id"] if rows else after}
+
+
 class EscalationBody(Body):
     attempt_id: Annotated[str, StringConstraints(min_length=1, max_length=32)]
     category: EscalationCategory

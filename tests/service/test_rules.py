@@ -13,8 +13,8 @@ import pytest
 from servicekit import AsgiService
 from sqlalchemy import update
 
-from proctor_console.service.storage import unlock_codes
-from proctor_console.simulator.hall_setup import ExamSetup, create_exam
+from proctor_console.service.storage import attempts, unlock_codes
+from proctor_console.simulator.hall_setup import ExamSetup
 
 from .conftest import API, Phone
 
@@ -161,19 +161,27 @@ async def test_offline_unlock_with_hotp(svc: AsgiService, exam: ExamSetup, proct
     await phone.post("unlock", {"code": answer["code"], "offline": True}, expect=403)  # one lock only
 
 
-async def test_time_over_auto_submits(svc: AsgiService) -> None:
-    start = datetime.now(UTC) - timedelta(seconds=58)
-    exam = await create_exam(svc.client, svc.base_url, svc.admin_user, svc.admin_password, hall_rows=1, hall_cols=2, starts_at=start, duration_minutes=1)
+async def test_time_over_auto_submits(svc: AsgiService, exam: ExamSetup, proctor_headers: dict[str, str]) -> None:
     a = Phone(svc, exam.exam_code, exam.candidates[0].candidate_no)
+    c = Phone(svc, exam.exam_code, exam.candidates[2].candidate_no, device_id="dev-c")
     await a.start()
-    headers = await svc.login(exam.proctor.username, exam.proctor.password)
+    await c.start()
+    await a.post("answers", {"answers": {"1": "A"}})
+    # Time runs out (made so in storage: the service's clock is not ours to move).
+    store = svc.app.state.service.store
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    async with store.write() as conn:
+        await conn.execute(update(attempts).where(attempts.c.session_id == exam.session_id).values(deadline=past))
+    # The next device call sees it at once ...
+    assert (await c.heartbeat())["state"] == "auto_submitted"
+    # ... and the sweeper (about once a second) gets the phone that says nothing.
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        row = await snapshot_row(svc, headers, exam, a.attempt_id)
+        row = await snapshot_row(svc, proctor_headers, exam, a.attempt_id)
         if row["state"] == "auto_submitted":
             break
         await asyncio.sleep(0.2)
-    assert row["state"] == "auto_submitted" and row["submit_cause"] == "time" and row["receipt_id"]
+    assert row["state"] == "auto_submitted" and row["submit_cause"] == "time" and row["receipt_id"] and row["answered"] == 1
     b = Phone(svc, exam.exam_code, exam.candidates[1].candidate_no)
     err = await b.join(expect=409)
     assert err["error"]["code"] == "exam_over"
@@ -355,3 +363,19 @@ async def test_a_cursor_older_than_the_pruned_log_answers_410(svc: AsgiService, 
     # The timeline is never pruned.
     kinds = [e["kind"] for e in (await svc.client.get(f"{API}/attempts/{phone.attempt_id}/timeline", headers=proctor_headers)).json()["events"]]
     assert kinds == ["joined", "started", "locked"]
+
+
+async def test_session_log_pages_with_rows_for_replay(svc: AsgiService, exam: ExamSetup, proctor_headers: dict[str, str]) -> None:
+    phone = Phone(svc, exam.exam_code, exam.candidates[0].candidate_no)
+    await phone.start()
+    await phone.post("lock", {"reason": "call"})
+    url = f"{API}/sessions/{exam.session_id}/timeline"
+    first = (await svc.client.get(url, params={"limit": 2}, headers=proctor_headers)).json()
+    assert [e["kind"] for e in first["events"]] == ["joined", "started"] and first["more"] is True
+    rest = (await svc.client.get(url, params={"after": first["next_after"]}, headers=proctor_headers)).json()
+    assert [e["kind"] for e in rest["events"]] == ["locked"] and rest["more"] is False
+    with_rows = (await svc.client.get(url, params={"include_rows": "true"}, headers=proctor_headers)).json()["events"]
+    assert any(e["kind"] is None for e in with_rows)  # the roster's rows, telemetry-like entries
+    locked = next(e for e in with_rows if e["kind"] == "locked")
+    assert locked["row"]["state"] == "locked" and locked["row"]["lock_count"] == 1
+    assert {e["row"]["hall_id"] for e in with_rows} == {exam.hall_id}  # the proctor's hall only

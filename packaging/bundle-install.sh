@@ -14,6 +14,10 @@ case "${1:-}" in
   *) echo "install.sh: unknown option '$1' (use --user, or none for a system-wide install)" >&2; exit 2 ;;
 esac
 
+if ! mkdir -p "$(dirname "$app")" "$bin" 2>/dev/null || [ ! -w "$(dirname "$app")" ] || [ ! -w "$bin" ]; then
+  echo "install.sh: cannot write to $(dirname "$app") or $bin: run it with sudo, or with --user" >&2
+  exit 2
+fi
 if [ "$src" != "$app" ]; then
   rm -rf "$app.new"
   mkdir -p "$(dirname "$app")"

@@ -248,7 +248,7 @@ class EscalationTableModel(QAbstractTableModel):
 class EscalationFilterProxy(QSortFilterProxyModel):
     """Sort by each column's own key; filter by status, category and text."""
 
-    #: The status filter's choices: "" is every unresolved escalation.
+    # The status filter's choices besides a status: "" is every unresolved escalation.
     UNRESOLVED = ""
     ALL = "all"
 

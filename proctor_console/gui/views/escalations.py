@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("proctor.support")
 
 AGE_LIMIT_KEY = "escalations/age_limit_min"
-#: The queue is fetched again this often: escalations of sessions the feed does not follow.
+# The queue is fetched again this often: escalations of sessions the feed does not follow.
 REFRESH_INTERVAL_MS = 30_000
 
 
@@ -107,53 +107,56 @@ RESET_LOCKS = "reset_locks"
 EXTEND = "extend"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SupportActionDialog", text)
-
-
-def reason_presets(kind: str) -> list[str]:
+def reason_example(kind: str) -> str:
+    """An example reason, shown greyed in the empty reason box: the reason itself must be written."""
     if kind == REOPEN:
-        return [
-            _tr("Shows submitted, but the candidate did not submit"),
-            _tr("Submitted by mistake (confirmed with the proctor)"),
-        ]
+        return QCoreApplication.translate(
+            "SupportActionDialog", "e.g. shows submitted, but the candidate did not submit (checked with the proctor)"
+        )
     if kind == RESET_LOCKS:
-        return [
-            _tr("Locks caused by a device fault, not by the candidate"),
-            _tr("Locks caused by our notification or call"),
-        ]
-    return [_tr("Time lost to a device or network failure"), _tr("Time lost while waiting for support")]
+        return QCoreApplication.translate(
+            "SupportActionDialog", "e.g. locks caused by a device fault, not by the candidate"
+        )
+    return QCoreApplication.translate("SupportActionDialog", "e.g. time lost to a device or network failure")
 
 
 def action_effect(kind: str, row: CandidateRow | None, minutes: int = 0) -> str:
     """What the action will do, in a sentence, for the confirmation."""
     if kind == REOPEN:
         if row is None:
-            return _tr("The submitted paper is set aside and the candidate can answer again.")
+            return QCoreApplication.translate(
+                "SupportActionDialog", "The submitted paper is set aside and the candidate can answer again."
+            )
         if row.receipt_id:
-            text = _tr(
-                "The paper with receipt %1 is set aside: the candidate answers again (state "
-                "Answering) until %2 and must submit again. Answers saved so far are kept."
+            text = QCoreApplication.translate(
+                "SupportActionDialog",
+                "The paper with receipt %1 is set aside: the candidate answers again (state Answering) "
+                "until %2 and must submit again. Answers saved so far are kept.",
             ).replace("%1", row.receipt_id)
         else:
-            text = _tr(
-                "The auto-submitted paper is set aside: the candidate answers again (state "
-                "Answering) until %2 and must submit again. Answers saved so far are kept."
+            text = QCoreApplication.translate(
+                "SupportActionDialog",
+                "The auto-submitted paper is set aside: the candidate answers again (state Answering) "
+                "until %2 and must submit again. Answers saved so far are kept.",
             )
         return text.replace("%2", clock_text(row.deadline))
     if kind == RESET_LOCKS:
         if row is None:
-            return _tr("The lock count goes back to 0.")
+            return QCoreApplication.translate("SupportActionDialog", "The lock count goes back to 0.")
         return (
-            _tr("The lock count goes from %1/%3 back to 0/%3: %3 more locks before the paper is auto-submitted.")
+            QCoreApplication.translate("SupportActionDialog", "The lock count goes from %1/%2 back to 0/%2.")
             .replace("%1", str(row.lock_count))
-            .replace("%3", str(row.max_locks))
+            .replace("%2", str(row.max_locks))
         )
     if row is None or row.deadline is None:
-        return _tr("The attempt gets %1 more minutes.").replace("%1", str(minutes))
+        return QCoreApplication.translate("SupportActionDialog", "The attempt gets %1 more minutes.").replace(
+            "%1", str(minutes)
+        )
     later = row.deadline + timedelta(minutes=minutes)
     return (
-        _tr("The attempt gets %1 more minutes: its end moves from %2 to %3.")
+        QCoreApplication.translate(
+            "SupportActionDialog", "The attempt gets %1 more minutes: its end moves from %2 to %3."
+        )
         .replace("%1", str(minutes))
         .replace("%2", clock_text(row.deadline))
         .replace("%3", clock_text(later))
@@ -162,9 +165,9 @@ def action_effect(kind: str, row: CandidateRow | None, minutes: int = 0) -> str:
 
 def action_title(kind: str) -> str:
     titles = {
-        REOPEN: _tr("Reopen the submitted paper?"),
-        RESET_LOCKS: _tr("Reset the lock count?"),
-        EXTEND: _tr("Extend the time?"),
+        REOPEN: QCoreApplication.translate("SupportActionDialog", "Reopen the submitted paper?"),
+        RESET_LOCKS: QCoreApplication.translate("SupportActionDialog", "Reset the lock count?"),
+        EXTEND: QCoreApplication.translate("SupportActionDialog", "Extend the time?"),
     }
     return titles[kind]
 
@@ -191,8 +194,7 @@ class SupportActionDialog(QObject):
         self.minutesSpin.setVisible(extending)
         child(self.dialog, QLabel, "minutesLabel").setVisible(extending)
         self.minutesSpin.valueChanged.connect(self._show_effect)
-        completer_items = reason_presets(kind)
-        self.reasonEdit.setPlaceholderText(completer_items[0])
+        self.reasonEdit.setPlaceholderText(reason_example(kind))
         self.okButton = self.buttonBox.button(QDialogButtonBox.StandardButton.Ok)
         self.okButton.setText(
             {REOPEN: self.tr("Reopen"), RESET_LOCKS: self.tr("Reset locks"), EXTEND: self.tr("Extend")}[kind]
@@ -566,7 +568,8 @@ class EscalationQueue(QWidget):
         self.refreshButton.clicked.connect(self.refreshRequested.emit)
         self.table.activated.connect(self._chosen)
         self.table.clicked.connect(self._chosen)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
+        proxy = self.proxy
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
             signal.connect(self._update_count)
         self._update_count()
 
@@ -607,7 +610,7 @@ class SupportViews(QObject):
     it the feed's events (``self.support.feed_event(kind, data)``).
     """
 
-    #: escalation id, when a new unresolved escalation arrives (after the first load)
+    # escalation id, when a new unresolved escalation arrives (after the first load)
     escalationArrived = Signal(str)
 
     def __init__(self, main: MainWindow) -> None:

@@ -13,6 +13,8 @@ instead: the figures are the same, but there is nothing to replay.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +27,14 @@ from .errors import NotFound
 from .records import ExamSession, Hall
 
 PAGE = 5000
+UTF8_BOM = "\ufeff"
+#: The service's export columns (``/sessions/{sid}/export.csv``) with the hall's name after its id.
+CSV_COLUMNS = [
+    "candidate_no", "name", "hall_id", "hall", "seat", "state", "lock_count", "max_locks",
+    "last_lock_reason", "answered", "total_questions", "resumes", "device_count", "receipt_id",
+    "received_at", "submit_cause", "last_unlock_mode", "open_escalations", "app_version",
+    "platform", "os_version", "last_seen",
+]  # fmt: skip
 PARALLEL_TIMELINES = 8
 
 
@@ -46,7 +56,9 @@ class ExamReview:
         return compute_figures(self.rows, self.events)
 
     def figures_by_hall(self) -> dict[str, ExamFigures]:
-        return figures_by_hall(self.rows, self.events)
+        """Figures per hall, in the order of the halls' names."""
+        found = figures_by_hall(self.rows, self.events)
+        return {h: found[h] for h in sorted(found, key=self.hall_name)}
 
     @property
     def ends_at(self) -> datetime | None:
@@ -58,6 +70,26 @@ class ExamReview:
         ids = {r.attempt_id for r in rows}
         events = [e for e in self.events if e.get("attempt_id") in ids]
         return Replay(rows, events, starts_at=self.session.starts_at, ends_at=self.ends_at)
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # A spreadsheet must not run a name as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def review_csv(review: ExamReview, hall_id: str | None = None) -> bytes:
+    """One row per candidate (by hall and seat), UTF-8 with BOM so Excel reads Chinese names."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    rows = [r for r in review.rows if hall_id is None or r.hall_id == hall_id]
+    rows.sort(key=lambda r: (review.hall_name(r.hall_id), r.seat_row or 0, r.seat_col or 0))
+    for row in rows:
+        data = row.to_json()
+        data["hall"] = review.hall_name(row.hall_id)
+        writer.writerow([_cell(data.get(k)) for k in CSV_COLUMNS])
+    return (UTF8_BOM + out.getvalue()).encode("utf-8")
 
 
 async def session_log(api: ConsoleApi, session_id: str) -> list[dict[str, Any]] | None:

@@ -35,7 +35,11 @@ class ChartData:
 
 
 def seconds_text(value: float | None) -> str:
-    return "—" if value is None else duration_text(value)
+    if value is None:
+        return "—"
+    if value < 10:  # short waits (a fast hall, a simulation) keep their tenths
+        return QCoreApplication.translate("Review", "%1 s").replace("%1", f"{value:.1f}")
+    return duration_text(value)
 
 
 def count_text(value: int | None) -> str:

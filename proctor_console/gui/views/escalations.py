@@ -396,7 +396,7 @@ class EscalationPage(QWidget):
             .replace("%4", escalation.name)
             .replace("%5", hall_name)
         )
-        self.statusLabel.setText(self._status_text(escalation, now))
+        self.statusLabel.setText(self.status_text(escalation, now))
         self.noteLabel.setText(
             self.tr("Note from %1: %2").replace("%1", escalation.raised_by or "?").replace("%2", escalation.note)
             if escalation.note
@@ -416,7 +416,7 @@ class EscalationPage(QWidget):
             1, self.tr("Candidate's timeline (%1)").replace("%1", str(self.timeline.topLevelItemCount()))
         )
 
-    def _status_text(self, e: Escalation, now: datetime | None) -> str:
+    def status_text(self, e: Escalation, now: datetime | None) -> str:
         text = (
             self.tr("%1 · raised by %2 at %3")
             .replace("%1", escalation_status_text(e.status))
@@ -570,15 +570,15 @@ class EscalationQueue(QWidget):
         self.table.clicked.connect(self._chosen)
         proxy = self.proxy
         for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
-            signal.connect(self._update_count)
-        self._update_count()
+            signal.connect(self.update_count)
+        self.update_count()
 
     def _chosen(self, index: QModelIndex) -> None:
         escalation_id = index.data(ESCALATION_ID_ROLE)
         if escalation_id:
             self.escalationChosen.emit(str(escalation_id))
 
-    def _update_count(self, *_: Any) -> None:
+    def update_count(self, *_: Any) -> None:
         waiting = sum(1 for e in self.model.items() if is_unresolved(e))
         self.countLabel.setText(
             self.tr("%1 shown · %2 waiting").replace("%1", str(self.proxy.rowCount())).replace("%2", str(waiting))
@@ -720,11 +720,12 @@ class SupportViews(QObject):
         except ConsoleError as exc:
             self.queue.countLabel.setText(str(exc))
             return
-        known = {e.id for e in self.model.items()}
-        arrived = [e for e in items if e.id not in known and is_unresolved(e)] if self.loaded else []
-        self.model.reset_items(items)
-        self.queue.proxy.sort(self.queue.table.horizontalHeader().sortIndicatorSection(),
-                              self.queue.table.horizontalHeader().sortIndicatorOrder())  # fmt: skip
+        if not self.loaded:
+            self.model.reset_items(items)
+            arrived = []
+        else:  # in place: the user's selection and scroll position stay
+            arrived = [e for e in items if self.model.upsert(e) and is_unresolved(e)]
+        self.queue.update_count()
         self.loaded = True
         for e in arrived:
             self._arrived(e)
@@ -740,7 +741,7 @@ class SupportViews(QObject):
             log.warning("ignored a malformed escalation event: %s", exc)
             return
         new = self.model.upsert(escalation)
-        self.queue._update_count()
+        self.queue.update_count()
         if new and self.loaded and is_unresolved(escalation):
             self._arrived(escalation)
         if escalation.id == self.current_id:
@@ -791,7 +792,7 @@ class SupportViews(QObject):
         if self.current_id is not None:
             e = self.model.escalation(self.current_id)
             if e is not None:
-                self.page.statusLabel.setText(self.page._status_text(e, self.api.server_now()))
+                self.page.statusLabel.setText(self.page.status_text(e, self.api.server_now()))
                 row = self._row_of(e.attempt_id)
                 if row is not None and row != self.page.row:
                     self.page.set_row(row)

@@ -134,6 +134,10 @@ class MainWindow(QObject):
         acting = str(user.role) in {r.value for r in ACTING_ROLES}
         for name in ("actionUnlock", "actionIssueCode", "actionAckHelp"):
             self.actions[name].setVisible(acting)
+        # Support staff's escalation queue and audit (docks; what shows depends on the role).
+        from .views.escalations import SupportViews
+
+        self.support = SupportViews(self)
         self.window.setWindowTitle(
             self.tr("Proctor Console — %1 (%2)").replace("%1", user.display_name).replace("%2", str(user.role))
         )
@@ -252,6 +256,7 @@ class MainWindow(QObject):
             self.status(status.detail)
 
     def _feed_event(self, kind: str, data: dict[str, Any]) -> None:
+        self.support.feed_event(kind, data)
         if kind == "session" and self.session is not None and data.get("id") == self.session.id:
             title = data.get("title")
             if isinstance(title, str) and title:

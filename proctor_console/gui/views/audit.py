@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ...client.api import ConsoleApi
 from ...client.errors import ConsoleError
 from ...client.records import AuditEntry
+from ..models.escalations import escalation_category_text
 from ..tasks import TaskSet
 
 ACTION_ROLE = Qt.ItemDataRole.UserRole + 21
@@ -90,10 +91,20 @@ def _when(entry: AuditEntry) -> str:
     return entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if entry.at else "—"
 
 
+def role_text(role: str) -> str:
+    names = {
+        "proctor": QCoreApplication.translate("AuditView", "proctor"),
+        "support": QCoreApplication.translate("AuditView", "support"),
+        "lead": QCoreApplication.translate("AuditView", "lead"),
+        "admin": QCoreApplication.translate("AuditView", "admin"),
+    }
+    return names.get(role, role)
+
+
 def _who(entry: AuditEntry) -> str:
     role = entry.extra.get("role")
     actor = entry.actor or QCoreApplication.translate("AuditView", "the service")
-    return f"{actor} ({role})" if role else actor
+    return f"{actor} ({role_text(str(role))})" if role else actor
 
 
 def _whom(entry: AuditEntry) -> str:
@@ -103,12 +114,34 @@ def _whom(entry: AuditEntry) -> str:
     return entry.attempt_id or ""
 
 
+def _detail_names() -> dict[str, str]:
+    return {
+        "receipt_id": QCoreApplication.translate("AuditView", "receipt"),
+        "cause": QCoreApplication.translate("AuditView", "cause"),
+        "category": QCoreApplication.translate("AuditView", "category"),
+        "minutes": QCoreApplication.translate("AuditView", "minutes"),
+        "lock_count": QCoreApplication.translate("AuditView", "lock count"),
+        "lock_count_before": QCoreApplication.translate("AuditView", "lock count before"),
+        "mode": QCoreApplication.translate("AuditView", "mode"),
+    }
+
+
+# Internal ids say nothing to a reader; a "code" is never recorded, and dropped all the same.
+_HIDDEN_DETAILS = frozenset({"code", "escalation_id", "command_id"})
+
+
 def _details(entry: AuditEntry) -> str:
     detail = entry.extra.get("detail")
     if not isinstance(detail, dict):
         return ""
-    # Never a secret: the service records none, and a "code" key is dropped all the same.
-    return ", ".join(f"{k}: {v}" for k, v in detail.items() if k != "code" and v not in (None, "", [], {}))
+    names = _detail_names()
+    parts = []
+    for key, value in detail.items():
+        if key in _HIDDEN_DETAILS or value in (None, "", [], {}):
+            continue
+        shown = escalation_category_text(str(value)) if key == "category" else str(value)
+        parts.append(f"{names.get(key, key)}: {shown}")
+    return ", ".join(parts)
 
 
 class AuditFilterProxy(QSortFilterProxyModel):

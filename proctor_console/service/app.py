@@ -164,9 +164,6 @@ def create_app(db_url: str, *, run_background: bool = True) -> FastAPI:
     from .routes import router
 
     app.include_router(router, prefix="/api/v1")
-    from .routes_review import review_router  # the lead's read-only look back (issue 7)
-
-    app.include_router(review_router, prefix="/api/v1")
     app.add_middleware(EdgeMiddleware)
     return app
 

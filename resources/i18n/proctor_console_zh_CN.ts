@@ -40,119 +40,163 @@
     <name>AuditView</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>人员</translation>
     </message>
     <message>
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>操作</translation>
     </message>
     <message>
         <source>To whom</source>
-        <translation type="unfinished"></translation>
+        <translation>对象</translation>
     </message>
     <message>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished">详情</translation>
+        <translation>详情</translation>
     </message>
     <message>
         <source>Unlock</source>
-        <translation type="unfinished">解锁</translation>
+        <translation>解锁</translation>
     </message>
     <message>
         <source>Paper reopened</source>
-        <translation type="unfinished">试卷已重新开放</translation>
+        <translation>试卷已重新开放</translation>
     </message>
     <message>
         <source>Lock count reset</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定次数已清零</translation>
     </message>
     <message>
         <source>Time extended</source>
-        <translation type="unfinished">已延长时间</translation>
+        <translation>已延长时间</translation>
     </message>
     <message>
         <source>Message to the phone</source>
-        <translation type="unfinished"></translation>
+        <translation>发送给手机的消息</translation>
     </message>
     <message>
         <source>Help acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>已响应求助</translation>
     </message>
     <message>
         <source>Paper submitted by a proctor</source>
-        <translation type="unfinished"></translation>
+        <translation>监考老师代为交卷</translation>
     </message>
     <message>
         <source>Escalation raised</source>
-        <translation type="unfinished"></translation>
+        <translation>已上报</translation>
     </message>
     <message>
         <source>Escalation claimed</source>
-        <translation type="unfinished">客服已受理</translation>
+        <translation>上报已受理</translation>
     </message>
     <message>
         <source>Escalation comment</source>
-        <translation type="unfinished">客服备注</translation>
+        <translation>上报备注</translation>
     </message>
     <message>
         <source>Escalation resolved</source>
-        <translation type="unfinished">客服已解决</translation>
+        <translation>上报已解决</translation>
     </message>
     <message>
         <source>Account added</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加账号</translation>
     </message>
     <message>
         <source>Hall added</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加考场</translation>
     </message>
     <message>
         <source>Session added</source>
-        <translation type="unfinished"></translation>
+        <translation>已添加考试场次</translation>
     </message>
     <message>
         <source>Session closed</source>
-        <translation type="unfinished"></translation>
+        <translation>考试场次已关闭</translation>
     </message>
     <message>
         <source>Roster imported</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入名单</translation>
     </message>
     <message>
         <source>System</source>
-        <translation type="unfinished"></translation>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>proctor</source>
+        <translation>监考老师</translation>
+    </message>
+    <message>
+        <source>support</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>lead</source>
+        <translation>考务负责人</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>管理员</translation>
     </message>
     <message>
         <source>the service</source>
-        <translation type="unfinished"></translation>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>receipt</source>
+        <translation>回执</translation>
+    </message>
+    <message>
+        <source>cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>lock count</source>
+        <translation>锁定次数</translation>
+    </message>
+    <message>
+        <source>lock count before</source>
+        <translation>此前锁定次数</translation>
+    </message>
+    <message>
+        <source>mode</source>
+        <translation>方式</translation>
     </message>
     <message>
         <source>Filter: who, candidate, reason…</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选：人员、考生、原因…</translation>
     </message>
     <message>
         <source>This session only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅本场次</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Every action</source>
-        <translation type="unfinished"></translation>
+        <translation>全部操作</translation>
     </message>
     <message>
         <source>%1 of %2 entries</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 条</translation>
     </message>
 </context>
 <context>
@@ -471,209 +515,209 @@
     <name>EscalationModel</name>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Candidate</source>
-        <translation type="unfinished">考生</translation>
+        <translation>考生</translation>
     </message>
     <message>
         <source>Seat</source>
-        <translation type="unfinished">座位</translation>
+        <translation>座位</translation>
     </message>
     <message>
         <source>Hall</source>
-        <translation type="unfinished"></translation>
+        <translation>考场</translation>
     </message>
     <message>
         <source>Raised by</source>
-        <translation type="unfinished"></translation>
+        <translation>上报人</translation>
     </message>
     <message>
         <source>Age</source>
-        <translation type="unfinished"></translation>
+        <translation>等待时长</translation>
     </message>
     <message>
         <source>Claimed by</source>
-        <translation type="unfinished"></translation>
+        <translation>受理人</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>待处理</translation>
     </message>
     <message>
         <source>Claimed</source>
-        <translation type="unfinished"></translation>
+        <translation>已受理</translation>
     </message>
     <message>
         <source>Resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>已解决</translation>
     </message>
     <message>
         <source>Waiting longer than %1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>等待超过 %1 分钟</translation>
     </message>
 </context>
 <context>
     <name>EscalationPage</name>
     <message>
         <source>Claim</source>
-        <translation type="unfinished"></translation>
+        <translation>受理</translation>
     </message>
     <message>
         <source>Reopen paper…</source>
-        <translation type="unfinished"></translation>
+        <translation>重新开放试卷…</translation>
     </message>
     <message>
         <source>Reset lock count…</source>
-        <translation type="unfinished"></translation>
+        <translation>清零锁定次数…</translation>
     </message>
     <message>
         <source>Extend time…</source>
-        <translation type="unfinished"></translation>
+        <translation>延长时间…</translation>
     </message>
     <message>
         <source>Add a comment…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加备注…</translation>
     </message>
     <message>
         <source>Comment</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Resolution: what was done…</source>
-        <translation type="unfinished"></translation>
+        <translation>处理结果：做了什么…</translation>
     </message>
     <message>
         <source>Resolve</source>
-        <translation type="unfinished"></translation>
+        <translation>解决</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished">操作人</translation>
+        <translation>操作人</translation>
     </message>
     <message>
         <source>Event</source>
-        <translation type="unfinished">事件</translation>
+        <translation>事件</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished">详情</translation>
-    </message>
-    <message>
-        <source>Comments, in order:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The candidate&apos;s timeline:</source>
-        <translation type="unfinished"></translation>
+        <translation>详情</translation>
     </message>
     <message>
         <source>Write the resolution first: what was done.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先填写处理结果：做了什么。</translation>
     </message>
     <message>
         <source>No escalation selected</source>
-        <translation type="unfinished"></translation>
+        <translation>未选择上报事项</translation>
     </message>
     <message>
         <source>%1 — seat %2 · %3 %4 · %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — 座位 %2 · %3 %4 · %5</translation>
     </message>
     <message>
         <source>Note from %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的备注：%2</translation>
     </message>
     <message>
         <source>No note.</source>
-        <translation type="unfinished"></translation>
+        <translation>无备注。</translation>
+    </message>
+    <message>
+        <source>Comments (%1)</source>
+        <translation>备注（%1）</translation>
+    </message>
+    <message>
+        <source>Candidate&apos;s timeline (%1)</source>
+        <translation>考生经过（%1）</translation>
     </message>
     <message>
         <source>%1 · raised by %2 at %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · 由 %2 于 %3 上报</translation>
     </message>
     <message>
         <source>waiting %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已等待 %1</translation>
     </message>
     <message>
         <source>claimed by %1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>由 %1 于 %2 受理</translation>
     </message>
     <message>
         <source>resolved by %1 at %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>由 %1 于 %2 解决：%3</translation>
     </message>
     <message>
         <source>The candidate is not in the open session&apos;s view.</source>
-        <translation type="unfinished"></translation>
+        <translation>该考生不在当前打开的考试场次中。</translation>
     </message>
     <message>
         <source>locks %1/%2</source>
-        <translation type="unfinished">锁定 %1/%2</translation>
+        <translation>锁定 %1/%2</translation>
     </message>
     <message>
         <source>answered %1/%2</source>
-        <translation type="unfinished"></translation>
+        <translation>已答 %1/%2</translation>
     </message>
     <message>
         <source>ends %1</source>
-        <translation type="unfinished"></translation>
+        <translation>结束于 %1</translation>
     </message>
     <message>
         <source>receipt %1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>回执 %1，时间 %2</translation>
     </message>
     <message>
         <source>phone</source>
-        <translation type="unfinished">手机</translation>
+        <translation>手机</translation>
     </message>
 </context>
 <context>
     <name>EscalationQueue</name>
     <message>
         <source>Filter: candidate, seat, hall, who…</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选：考生、座位、考场、人员…</translation>
     </message>
     <message>
         <source>Not resolved</source>
-        <translation type="unfinished"></translation>
+        <translation>未解决</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>全部</translation>
     </message>
     <message>
         <source>Every category</source>
-        <translation type="unfinished"></translation>
+        <translation>全部类别</translation>
     </message>
     <message>
         <source>red after </source>
-        <translation type="unfinished"></translation>
+        <translation>标红时限 </translation>
     </message>
     <message>
         <source> min</source>
-        <translation type="unfinished"></translation>
+        <translation> 分钟</translation>
     </message>
     <message>
         <source>An open escalation&apos;s age turns red after this many minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>未处理的上报事项等待超过此分钟数后标红</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>%1 shown · %2 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 %1 条 · %2 条待处理</translation>
     </message>
 </context>
 <context>
@@ -1244,282 +1288,359 @@
     </message>
 </context>
 <context>
+    <name>Replay</name>
+    <message>
+        <source>◀ Previous lock</source>
+        <extracomment>slider steps are milliseconds: a simulated exam can pass in seconds</extracomment>
+        <translation>◀ 上一次锁定</translation>
+    </message>
+    <message>
+        <source>Next lock ▶</source>
+        <translation>下一次锁定 ▶</translation>
+    </message>
+    <message>
+        <source>Hall:</source>
+        <translation>考场：</translation>
+    </message>
+    <message>
+        <source>This service does not give the session&apos;s event log: there is nothing to replay.</source>
+        <translation>该服务不提供考试场次的事件记录：无法回放。</translation>
+    </message>
+    <message>
+        <source>At %1</source>
+        <translation>时间 %1</translation>
+    </message>
+</context>
+<context>
     <name>ReportPdf</name>
     <message>
         <source>%1 — page %2</source>
         <extracomment>one pattern per series: greyscale prints tell them apart by hatching, not hue</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 — 第 %2 页</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
     <message>
         <source>nothing to show</source>
-        <translation type="unfinished"></translation>
+        <translation>无数据</translation>
     </message>
     <message>
         <source>Exam report</source>
-        <translation type="unfinished"></translation>
+        <translation>考试报告</translation>
     </message>
     <message>
         <source>Key figures</source>
-        <translation type="unfinished"></translation>
+        <translation>主要指标</translation>
     </message>
     <message>
         <source>Figure</source>
-        <translation type="unfinished"></translation>
+        <translation>指标</translation>
     </message>
     <message>
         <source>Value</source>
-        <translation type="unfinished"></translation>
+        <translation>数值</translation>
     </message>
     <message>
         <source>Charts</source>
-        <translation type="unfinished"></translation>
+        <translation>图表</translation>
     </message>
     <message>
         <source>Lock to unlock by proctor</source>
-        <translation type="unfinished"></translation>
+        <translation>各监考老师的锁定到解锁用时</translation>
     </message>
     <message>
         <source>Halls side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>各考场对比</translation>
     </message>
 </context>
 <context>
     <name>Review</name>
     <message>
+        <source>%1 s</source>
+        <translation>%1秒</translation>
+    </message>
+    <message>
         <source>the server held the paper</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器已收到试卷</translation>
     </message>
     <message>
         <source>resubmitted</source>
-        <translation type="unfinished"></translation>
+        <translation>重新交卷</translation>
     </message>
     <message>
         <source>escalated</source>
-        <translation type="unfinished"></translation>
+        <translation>已上报</translation>
     </message>
     <message>
         <source>auto-submitted</source>
-        <translation type="unfinished"></translation>
+        <translation>自动交卷</translation>
     </message>
     <message>
         <source>unresolved</source>
-        <translation type="unfinished"></translation>
+        <translation>未解决</translation>
     </message>
     <message>
         <source>push</source>
-        <translation type="unfinished"></translation>
+        <translation>推送</translation>
     </message>
     <message>
         <source>code typed on the phone</source>
-        <translation type="unfinished"></translation>
+        <translation>在手机上输入解锁码</translation>
     </message>
     <message>
         <source>offline code</source>
-        <translation type="unfinished"></translation>
+        <translation>离线解锁码</translation>
     </message>
     <message>
         <source>Rostered</source>
-        <translation type="unfinished"></translation>
+        <translation>名单人数</translation>
     </message>
     <message>
         <source>Joined</source>
-        <translation type="unfinished">已进入</translation>
+        <translation>已进入</translation>
     </message>
     <message>
         <source>Absent</source>
-        <translation type="unfinished"></translation>
+        <translation>缺考</translation>
     </message>
     <message>
         <source>Submitted normally</source>
-        <translation type="unfinished"></translation>
+        <translation>正常交卷</translation>
     </message>
     <message>
         <source>Auto-submitted at the lock limit</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定次数达上限自动交卷</translation>
     </message>
     <message>
         <source>Auto-submitted at the time limit</source>
-        <translation type="unfinished"></translation>
+        <translation>时间到自动交卷</translation>
     </message>
     <message>
         <source>Submitted by a proctor</source>
-        <translation type="unfinished">监考老师代为交卷</translation>
+        <translation>监考老师代为交卷</translation>
     </message>
     <message>
         <source>Not submitted</source>
-        <translation type="unfinished"></translation>
+        <translation>未交卷</translation>
     </message>
     <message>
         <source>Receipts</source>
-        <translation type="unfinished"></translation>
+        <translation>交卷回执</translation>
     </message>
     <message>
         <source>Reopened</source>
-        <translation type="unfinished"></translation>
+        <translation>已重新开放</translation>
     </message>
     <message>
         <source>Locks</source>
-        <translation type="unfinished">锁定次数</translation>
+        <translation>锁定次数</translation>
     </message>
     <message>
         <source>Unlocks</source>
-        <translation type="unfinished"></translation>
+        <translation>解锁次数</translation>
     </message>
     <message>
         <source>Lock to unlock, median</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定到解锁用时（中位数）</translation>
     </message>
     <message>
         <source>Lock to unlock, 90th percentile</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定到解锁用时（第 90 百分位）</translation>
     </message>
     <message>
         <source>Stuck submissions</source>
-        <translation type="unfinished"></translation>
+        <translation>交卷卡住</translation>
     </message>
     <message>
         <source>Candidates with low battery</source>
-        <translation type="unfinished"></translation>
+        <translation>电量低的考生</translation>
     </message>
     <message>
         <source>Candidates on a weak network</source>
-        <translation type="unfinished"></translation>
+        <translation>网络差的考生</translation>
     </message>
     <message>
         <source>Times a phone went offline</source>
-        <translation type="unfinished"></translation>
+        <translation>手机离线次数</translation>
     </message>
     <message>
         <source>Device changes</source>
-        <translation type="unfinished"></translation>
+        <translation>更换设备</translation>
     </message>
     <message>
         <source>Help requests</source>
-        <translation type="unfinished"></translation>
+        <translation>求助次数</translation>
     </message>
     <message>
         <source>Escalations</source>
-        <translation type="unfinished"></translation>
+        <translation>上报事项</translation>
     </message>
     <message>
         <source>Escalation resolved in, median</source>
-        <translation type="unfinished"></translation>
+        <translation>上报解决用时（中位数）</translation>
     </message>
     <message>
         <source>Locks per candidate</source>
-        <translation type="unfinished"></translation>
+        <translation>每名考生的锁定次数</translation>
     </message>
     <message>
         <source>locks</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定次数</translation>
     </message>
     <message>
         <source>candidates</source>
-        <translation type="unfinished"></translation>
+        <translation>考生数</translation>
     </message>
     <message>
         <source>Lock reasons</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定原因</translation>
     </message>
     <message>
         <source>reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>Submissions per minute (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>每分钟交卷数（UTC）</translation>
     </message>
     <message>
         <source>minute</source>
-        <translation type="unfinished"></translation>
+        <translation>分钟</translation>
     </message>
     <message>
         <source>papers</source>
-        <translation type="unfinished"></translation>
+        <translation>试卷数</translation>
     </message>
     <message>
         <source>Lock to unlock by proctor (seconds)</source>
-        <translation type="unfinished"></translation>
+        <translation>各监考老师的锁定到解锁用时（秒）</translation>
     </message>
     <message>
         <source>proctor</source>
-        <translation type="unfinished"></translation>
+        <translation>监考老师</translation>
     </message>
     <message>
         <source>seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>秒</translation>
     </message>
     <message>
         <source>median</source>
-        <translation type="unfinished"></translation>
+        <translation>中位数</translation>
     </message>
     <message>
         <source>90th percentile</source>
-        <translation type="unfinished"></translation>
+        <translation>第 90 百分位</translation>
     </message>
     <message>
         <source>Proctor</source>
-        <translation type="unfinished"></translation>
+        <translation>监考老师</translation>
     </message>
     <message>
         <source>Median</source>
-        <translation type="unfinished"></translation>
+        <translation>中位数</translation>
     </message>
     <message>
         <source>Stuck submissions and how they ended</source>
-        <translation type="unfinished"></translation>
+        <translation>交卷卡住及其结果</translation>
     </message>
     <message>
         <source>Outcome</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
     <message>
         <source>Candidates</source>
-        <translation type="unfinished"></translation>
+        <translation>考生</translation>
     </message>
     <message>
         <source>Unlocks by way</source>
-        <translation type="unfinished"></translation>
+        <translation>按方式统计解锁</translation>
     </message>
     <message>
         <source>Way</source>
-        <translation type="unfinished"></translation>
+        <translation>方式</translation>
     </message>
     <message>
         <source>Escalations by category</source>
-        <translation type="unfinished"></translation>
+        <translation>按类别统计上报</translation>
     </message>
     <message>
         <source>Category</source>
-        <translation type="unfinished"></translation>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Figure</source>
-        <translation type="unfinished"></translation>
+        <translation>指标</translation>
     </message>
     <message>
         <source>Exam code: %1</source>
-        <translation type="unfinished">考试码：%1</translation>
+        <translation>考试码：%1</translation>
     </message>
     <message>
         <source>Starts: %1 (UTC), %2 minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>开始：%1（UTC），%2 分钟</translation>
     </message>
     <message>
         <source>Halls: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>考场：%1</translation>
     </message>
     <message>
         <source>Report made at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>报告生成于 %1</translation>
     </message>
     <message>
         <source>%1 times; median %2, 90th percentile %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 次；中位数 %2，第 90 百分位 %3</translation>
+    </message>
+    <message>
+        <source>nothing to show</source>
+        <extracomment>bar fills: a hatching per series, so the charts read in greyscale too</extracomment>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>All halls</source>
+        <translation>全部考场</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>Lock to unlock by proctor</source>
+        <translation>各监考老师的锁定到解锁用时</translation>
+    </message>
+    <message>
+        <source>Halls side by side</source>
+        <translation>各考场对比</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1652,97 +1773,147 @@
 <context>
     <name>SupportActionDialog</name>
     <message>
+        <source>e.g. shows submitted, but the candidate did not submit (checked with the proctor)</source>
+        <translation>例如：显示已交卷，但考生并未交卷（已与监考老师核实）</translation>
+    </message>
+    <message>
+        <source>e.g. locks caused by a device fault, not by the candidate</source>
+        <translation>例如：锁定是设备故障造成的，不是考生所为</translation>
+    </message>
+    <message>
+        <source>e.g. time lost to a device or network failure</source>
+        <translation>例如：因设备或网络故障耽误的时间</translation>
+    </message>
+    <message>
+        <source>The submitted paper is set aside and the candidate can answer again.</source>
+        <translation>已提交的试卷将作废，考生可以重新作答。</translation>
+    </message>
+    <message>
+        <source>The paper with receipt %1 is set aside: the candidate answers again (state Answering) until %2 and must submit again. Answers saved so far are kept.</source>
+        <translation>回执为 %1 的试卷将作废：考生重新作答（状态为答题中）至 %2，并须再次交卷。已保存的答案会保留。</translation>
+    </message>
+    <message>
+        <source>The auto-submitted paper is set aside: the candidate answers again (state Answering) until %2 and must submit again. Answers saved so far are kept.</source>
+        <translation>已自动提交的试卷将作废：考生重新作答（状态为答题中）至 %2，并须再次交卷。已保存的答案会保留。</translation>
+    </message>
+    <message>
+        <source>The lock count goes back to 0.</source>
+        <translation>锁定次数将清零。</translation>
+    </message>
+    <message>
+        <source>The lock count goes from %1/%2 back to 0/%2.</source>
+        <translation>锁定次数将从 %1/%2 清零为 0/%2。</translation>
+    </message>
+    <message>
+        <source>The attempt gets %1 more minutes.</source>
+        <translation>该考生的考试时间延长 %1 分钟。</translation>
+    </message>
+    <message>
+        <source>The attempt gets %1 more minutes: its end moves from %2 to %3.</source>
+        <translation>该考生的考试时间延长 %1 分钟：结束时间从 %2 改为 %3。</translation>
+    </message>
+    <message>
+        <source>Reopen the submitted paper?</source>
+        <translation>重新开放已提交的试卷？</translation>
+    </message>
+    <message>
+        <source>Reset the lock count?</source>
+        <translation>清零锁定次数？</translation>
+    </message>
+    <message>
+        <source>Extend the time?</source>
+        <translation>延长考试时间？</translation>
+    </message>
+    <message>
         <source>Reopen</source>
-        <extracomment>The queue is fetched again this often: escalations of sessions the feed does not follow.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>重新开放</translation>
     </message>
     <message>
         <source>Reset locks</source>
-        <translation type="unfinished"></translation>
+        <translation>清零锁定次数</translation>
     </message>
     <message>
         <source>Extend</source>
-        <translation type="unfinished"></translation>
+        <translation>延长</translation>
     </message>
     <message>
         <source>Support action</source>
-        <translation type="unfinished"></translation>
+        <translation>客服操作</translation>
     </message>
     <message>
         <source>&amp;Minutes to add:</source>
-        <translation type="unfinished"></translation>
+        <translation>延长分钟数(&amp;M)：</translation>
     </message>
     <message>
         <source>&amp;Reason (required, recorded in the audit):</source>
-        <translation type="unfinished"></translation>
+        <translation>原因（必填，记入审计）(&amp;R)：</translation>
     </message>
 </context>
 <context>
     <name>SupportViews</name>
     <message>
         <source>Escalations</source>
-        <extracomment>escalation id, when a new unresolved escalation arrives (after the first load)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>上报事项</translation>
     </message>
     <message>
         <source>Audit</source>
-        <translation type="unfinished"></translation>
+        <translation>审计</translation>
     </message>
     <message>
         <source>&amp;Escalations</source>
-        <translation type="unfinished"></translation>
+        <translation>上报事项(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Audit</source>
-        <translation type="unfinished"></translation>
+        <translation>审计(&amp;A)</translation>
     </message>
     <message>
         <source>New escalation: %1 — seat %2 · %3 %4 (%5)</source>
-        <translation type="unfinished"></translation>
+        <translation>新上报：%1 — 座位 %2 · %3 %4（%5）</translation>
     </message>
     <message>
         <source>Proctor Console</source>
-        <translation type="unfinished">监考控制台</translation>
+        <translation>监考控制台</translation>
     </message>
     <message>
         <source>Not claimed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未能受理：%1</translation>
     </message>
     <message>
         <source>Claimed: it is yours now.</source>
-        <translation type="unfinished"></translation>
+        <translation>已受理：此事项由您处理。</translation>
     </message>
     <message>
         <source>Comment not saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>备注未保存：%1</translation>
     </message>
     <message>
         <source>Comment saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>备注已保存。</translation>
     </message>
     <message>
         <source>Not resolved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未能解决：%1</translation>
     </message>
     <message>
         <source>Resolved.</source>
-        <translation type="unfinished"></translation>
+        <translation>已解决。</translation>
     </message>
     <message>
         <source>Not done: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未完成：%1</translation>
     </message>
     <message>
         <source>Paper reopened: the candidate can answer again.</source>
-        <translation type="unfinished"></translation>
+        <translation>试卷已重新开放：考生可以继续作答。</translation>
     </message>
     <message>
         <source>Lock count reset to 0.</source>
-        <translation type="unfinished"></translation>
+        <translation>锁定次数已清零。</translation>
     </message>
     <message>
         <source>Time extended by %1 min.</source>
-        <translation type="unfinished"></translation>
+        <translation>已延长 %1 分钟。</translation>
     </message>
 </context>
 <context>

@@ -304,8 +304,12 @@ class Hall:
             ]
             all_done: asyncio.Future[Any] = asyncio.gather(*tasks)
             end: asyncio.Future[Any] = asyncio.create_task(self._stop_event.wait())
+            # Phones stop by themselves at the end of simulated time; late phones get a
+            # grace to finish what they had to do before it, so a slow moment does not
+            # change what a seed does. Past the grace, the hall stops anyway.
+            wall = self.horizon / self.speed
             horizon: asyncio.Future[Any] = asyncio.create_task(
-                asyncio.sleep(self.horizon / self.speed + 0.5)
+                asyncio.sleep(wall + max(2.0, 0.1 * wall))
             )
             done, _ = await asyncio.wait(
                 {all_done, end, horizon}, return_when=asyncio.FIRST_COMPLETED

@@ -92,18 +92,9 @@ def console(qloop, qtbot, settings: ConsoleSettings, memory_keyring) -> Iterator
 def support_views(flow: ConsoleFlow) -> SupportViews:
     window = flow.window
     assert window is not None
-    views = getattr(window, "support", None)
-    if views is None:  # until the main window's two-line hook lands: attach here, same wiring
-        views = SupportViews(window)
-        window.support = views  # type: ignore[attr-defined]
-        original = window._feed_event
-
-        def both(kind: str, data: dict[str, Any]) -> None:
-            original(kind, data)
-            views.feed_event(kind, data)
-
-        window.feed.on_event = both  # type: ignore[union-attr]
-    return views  # type: ignore[no-any-return]
+    views = window.support
+    assert isinstance(views, SupportViews)
+    return views
 
 
 def attempt_of(flow: ConsoleFlow, candidate_no: str) -> str:

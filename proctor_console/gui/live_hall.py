@@ -30,6 +30,8 @@ log = logging.getLogger("proctor.hall")
 FLUSH_INTERVAL_MS = 75
 TICK_INTERVAL_MS = 1000
 RESORT_MIN_INTERVAL_S = 1.0
+#: How long "unlocked ✓" stays on a row after the phone confirmed.
+UNLOCK_NOTE_KEPT_S = 60.0
 #: What raises a tray notification (console.md): a new lock, a stuck submission, an auto-submit.
 ALERT_FLAGS = frozenset({Flag.LOCKED, Flag.STUCK_SUBMITTING, Flag.AUTO_SUBMITTED})
 
@@ -79,6 +81,7 @@ class LiveHall(QObject):
         self._pending: list[CandidateRow] = []
         self._pending_reset = False
         self._awaiting_unlock: set[str] = set()
+        self._confirmed_at: dict[str, datetime] = {}
         self._resort_due = False
         self._last_resort = 0.0
         self._flush_timer = QTimer(self)
@@ -172,6 +175,7 @@ class LiveHall(QObject):
             self._awaiting_unlock.discard(row.attempt_id)
             if row.state is AttemptState.ANSWERING:
                 self.table.set_note(row.attempt_id, self.tr("unlocked ✓"))
+                self._confirmed_at[row.attempt_id] = self.clock()
                 self.unlockConfirmed.emit(row.attempt_id)
             else:
                 self.table.set_note(row.attempt_id, None)
@@ -188,6 +192,10 @@ class LiveHall(QObject):
         if self._pending and not self._flush_timer.isActive():
             self.flush()
         now = self.clock()
+        for aid, at in list(self._confirmed_at.items()):
+            if (now - at).total_seconds() > UNLOCK_NOTE_KEPT_S:
+                del self._confirmed_at[aid]
+                self.table.set_note(aid, None)
         fresh = {aid: self.hall.flags(aid, now) for aid in self.hall.rows}
         self._raise_alerts(fresh)
         self.flags = fresh

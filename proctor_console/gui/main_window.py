@@ -134,6 +134,8 @@ class MainWindow(QObject):
         acting = str(user.role) in {r.value for r in ACTING_ROLES}
         for name in ("actionUnlock", "actionIssueCode", "actionAckHelp"):
             self.actions[name].setVisible(acting)
+        for button in (self.detail.unlockButton, self.detail.codeButton, self.detail.ackButton):
+            button.setVisible(acting)  # leads read; the service would refuse them anyway
         # Support staff's escalation queue and audit (docks; what shows depends on the role).
         from .views.escalations import SupportViews
 

@@ -174,3 +174,18 @@ def test_sorting_happens_in_the_model_and_keeps_persistent_indexes(model: Candid
     assert held.isValid() and held.row() == 0  # a selection follows its candidate
     proxy.sort(Column.SEAT, Qt.SortOrder.AscendingOrder)
     assert proxy.index(0, Column.SEAT).data() == "1-1"
+
+
+def test_unlocked_note_goes_after_a_minute(qapp) -> None:  # type: ignore[no-untyped-def]
+    clock = [NOW]
+    hall = LiveHall(clock=lambda: clock[0])
+    hall.feed_rows([make_row(1, state=AttemptState.LOCKED, locked_since=NOW)], reset=True)
+    hall.flush()
+    hall.expect_unlock("a1", "unlock sent…")
+    hall.feed_rows([make_row(1, version=2, state=AttemptState.ANSWERING)])
+    hall.flush()
+    assert hall.table.note("a1") == "unlocked ✓"
+    clock[0] = NOW + timedelta(seconds=61)
+    hall.tick()
+    assert hall.table.note("a1") is None
+    assert hall.table.index(0, Column.STATE).data() == "Answering"

@@ -258,7 +258,18 @@ async def close_session(sid: str, request: Request, actor: ActorDep) -> dict[str
     return s
 
 
-@router.post("/sessions/{sid}/roster", response_model=None, tags=["sessions"])
+_ROSTER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string", "example": "candidate_no,name,hall_id,seat_row,seat_col\n2601,王伟,HALL_ID,1,1\n"}},
+            "application/json": {"schema": {"type": "object", "properties": {"rows": {"type": "array", "items": {"type": "object"}}}}},
+        },
+    }
+}
+
+
+@router.post("/sessions/{sid}/roster", response_model=None, tags=["sessions"], openapi_extra=_ROSTER_BODY)
 async def import_roster(sid: str, request: Request, actor: ActorDep) -> dict[str, Any]:
     """`text/csv` with header candidate_no,name,hall_id,seat_row,seat_col, or JSON `{rows: [...]}`."""
     require_role(actor, Role.ADMIN)

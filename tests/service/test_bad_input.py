@@ -123,3 +123,12 @@ async def test_database_down_is_503(tmp_path: object) -> None:
         r = await client.get(f"{API}/me", headers={"Authorization": "Bearer x"})
         assert_error(r, 503, "service_unavailable")
     await app.state.service.store.dispose()
+
+
+async def test_openapi_document_lists_the_contract(svc: AsgiService) -> None:
+    r = await svc.client.get("/openapi.json")
+    assert r.status_code == 200 and "x-server-time" in r.headers
+    paths = r.json()["paths"]
+    for path in ("/api/v1/auth/login", "/api/v1/sessions/{sid}/candidates", "/api/v1/sessions/{sid}/events", "/api/v1/device/heartbeat", "/api/v1/attempts/{aid}/unlock", "/api/v1/sessions/{sid}/roster"):
+        assert path in paths
+    assert "text/csv" in paths["/api/v1/sessions/{sid}/roster"]["post"]["requestBody"]["content"]

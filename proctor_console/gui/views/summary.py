@@ -190,6 +190,7 @@ class SummaryView(QScrollArea):
         old = self.body
         self.body = QWidget()
         self.layout_.replaceWidget(old, self.body)
+        old.setParent(None)  # out of the page at once (findChild, focus), freed later
         old.deleteLater()
         col = QVBoxLayout(self.body)
         col.setContentsMargins(0, 0, 0, 0)

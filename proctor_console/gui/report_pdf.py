@@ -348,7 +348,11 @@ def ensure_gui_app() -> QGuiApplication:
         and sys.platform.startswith("linux")
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return QGuiApplication([sys.argv[0] if sys.argv else "proctor-console"])
+    # A QApplication (it is a QGuiApplication too): a process can hold only one
+    # application object, and widgets (the console, pytest-qt) need this kind.
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication([sys.argv[0] if sys.argv else "proctor-console"])
 
 
 def report_to_pdf(

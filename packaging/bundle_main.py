@@ -9,6 +9,7 @@ Two things only a frozen program needs:
 - ``PROCTOR_BUNDLE_SELF_CHECK=1`` imports every module that is only ever
   imported dynamically (keyring backends, qasync's Qt binding, uvicorn's
   loop/protocol choices, the SQLAlchemy async drivers, Alembic's migrations)
+  with every module of the package, draws a chart with pyqtgraph offscreen,
   and prints what it found as JSON, for the bundle's smoke test;
   ``=keyring`` also stores, reads and deletes a dummy token in the keyring
   (only ever run on a throw-away keyring).
@@ -49,10 +50,7 @@ DYNAMIC_MODULES = (
     "argon2",
     "pyotp",
     "alembic.command",
-    "proctor_console.service.migrate",
-    "proctor_console.simulator.scenario",
-    "proctor_console.gui.app",
-    "proctor_console.demo",
+    "pyqtgraph",
 )
 
 
@@ -67,15 +65,49 @@ def walk(folder: Traversable, prefix: str = "") -> list[str]:
     return found
 
 
+def our_modules() -> list[str]:
+    """Every module of the package (the migrations are scripts Alembic runs, not modules)."""
+    import pkgutil
+
+    import proctor_console
+
+    found = pkgutil.walk_packages(proctor_console.__path__, "proctor_console.")
+    return sorted(m.name for m in found if ".migrations" not in m.name)
+
+
+def draw_a_chart() -> str:
+    """pyqtgraph as the console's charts use it, drawn offscreen: its size in pixels."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["proctor-console"])
+    import pyqtgraph as pg
+
+    plot = pg.PlotWidget(background="w")
+    plot.setAxisItems({"bottom": pg.DateAxisItem()})
+    plot.plot([0, 1, 2], [1, 3, 2], pen=pg.mkPen("#1f77b4", width=2))
+    plot.addItem(pg.BarGraphItem(x=[0, 1], height=[1, 2], width=0.5))
+    plot.resize(200, 100)
+    image = plot.grab()
+    plot.deleteLater()
+    app.processEvents()
+    return f"{image.width()}x{image.height()}"
+
+
 def self_check() -> int:
     """Import the dynamic modules; report them and what the package data holds."""
     os.environ.setdefault("QT_API", "pyside6")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     missing = {}
-    for name in DYNAMIC_MODULES:
+    modules = our_modules()
+    for name in (*DYNAMIC_MODULES, *modules):
         try:
             importlib.import_module(name)
         except Exception as exc:  # report every failure, not only the first
             missing[name] = f"{type(exc).__name__}: {exc}"
+    try:
+        chart = draw_a_chart()
+    except Exception as exc:
+        chart = missing["pyqtgraph chart"] = f"{type(exc).__name__}: {exc}"
 
     from importlib import metadata, resources
 
@@ -90,6 +122,8 @@ def self_check() -> int:
         "version": __version__,
         "metadata_version": metadata.version("proctor-console"),
         "missing": missing,
+        "modules": len(modules),
+        "chart": chart,
         "keyring_entry_points": sorted(
             ep.name for ep in metadata.entry_points(group="keyring.backends")
         ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import pkgutil
 import shutil
 import signal
 import subprocess
@@ -182,6 +183,11 @@ def test_every_dynamically_imported_module_and_data_file_is_in_the_bundle(
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert report["missing"] == {}
+    import proctor_console
+
+    ours = [m.name for m in pkgutil.walk_packages(proctor_console.__path__, "proctor_console.")]
+    assert report["modules"] == len([m for m in ours if ".migrations" not in m])
+    assert report["chart"] == "200x100"  # pyqtgraph drew, frozen
     assert report["version"] == report["metadata_version"] == package_version()
     assert {"SecretService", "libsecret", "KWallet", "chainer", "Windows", "macOS"} <= set(
         report["keyring_entry_points"]

@@ -378,13 +378,15 @@ class Hall:
 
     def progress_line(self, rate: float, phones_late: float) -> str:
         c = self.counts()
-        errors = sum(self.record.errors.values())
+        # Refusals (4xx) are the service's answers to what phones do; errors are failures.
+        refused = sum(v for k, v in self.record.errors.items() if k[:1] == "4")
+        errors = sum(v for k, v in self.record.errors.items() if k[:1] != "4")
         mean_ms = 1000 * self.request_seconds / self.requests if self.requests else 0.0
         return (
             f"[{self.clock.now() / 60:6.1f} min] joined {c['joined']}/{len(self.phones)}, "
             f"answering {c['answering']}, locked {c['locked']}, submitting {c['submitting']}, "
             f"submitted {c['submitted']}, offline {c['offline']}, dead {c['dead']} | "
-            f"{rate:.0f} req/s ({mean_ms:.0f} ms), errors {errors}, "
+            f"{rate:.0f} req/s ({mean_ms:.0f} ms), refused {refused}, errors {errors}, "
             f"lag {self._lag_window:.2f} s, phones late {phones_late:.1f} s"
         )
 

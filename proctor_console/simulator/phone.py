@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .hall import Hall
 
 FINAL = ("submitted", "auto_submitted")
+_RETRIED = frozenset({"join", "info", "start", "help", "code"})
 _CHOICES = "ABCDE"
 
 
@@ -149,7 +150,10 @@ class Phone:
             try:
                 await getattr(self, f"on_{kind}")(t, data)
             except Unreachable:
-                hall.record.errors["unreachable"] += 1
+                # Counted by the hall. Steps the candidate repeats when the app shows an
+                # error are tried again; heartbeats and answers carry on by their own timers.
+                if kind in _RETRIED:
+                    self.at(t + self.react.uniform(5, 15), kind, data)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a bug in one phone must not stop the hall
@@ -338,11 +342,11 @@ class Phone:
         if self.phase == "answering" and self.answered < self.total_questions:
             self.answered += 1
             self.answers_dirty = True
-            await self._sync_answers(t)
         if self.phase in ("submitting", "submitted") or self.answered >= self.total_questions:
             self.answering_timer = False
-            return
-        self.at(t + self._question_seconds(), "answer")
+        else:
+            self.at(t + self._question_seconds(), "answer")
+        await self._sync_answers(t)
 
     async def _sync_answers(self, t: float) -> None:
         if not self.answers_dirty or not self.online or self.app != "on":
@@ -360,8 +364,8 @@ class Phone:
             self.heartbeating = False
             return
         interval = max(self.beat_rng.uniform(5, 10), self.hall.min_heartbeat_sim)
+        self.at(t + interval, "heartbeat")  # first, so that a failed request keeps the beat
         if not self.online:
-            self.at(t + interval, "heartbeat")
             return
         await self._flush_pending(t)
         phase = (
@@ -381,15 +385,13 @@ class Phone:
         status, answer = await self.post(t, "/device/heartbeat", body)
         if status == 200:
             self._after_heartbeat(t, phase, answer)
-        if self.phase == "submitted" and self.submit_sent_final(t):
-            return
-        self.at(t + interval, "heartbeat")
+        if self.phase == "submitted":
+            self.leave(t)
 
-    def submit_sent_final(self, t: float) -> bool:
+    def leave(self, t: float) -> None:
         """After the paper is in and the phone has said so once, the candidate leaves."""
         self.app = "left"
         self.hall.record.action(self.no, t, "left")
-        return True
 
     def _after_heartbeat(self, t: float, phase: str, answer: dict[str, Any]) -> None:
         state = str(answer.get("state"))
@@ -657,7 +659,7 @@ class Phone:
                 {"candidate_no": self.no, "attempt_id": self.attempt_id, "reason": reason}
             )
             self.hall.record.events["help"] += 1
-        elif status in (404, 405) and _code(answer) in ("not_found", "", "route_not_found"):
+        elif status in (404, 405) and _code(answer) in ("not_found", "method_not_allowed", ""):
             self.hall.record.unsupported.add("help")
 
     # -- submitting -----------------------------------------------------------
@@ -746,7 +748,7 @@ class Phone:
                 "answered": self.answered,
             }
             await self.post(t, "/device/heartbeat", body)
-        self.submit_sent_final(t)
+        self.leave(t)
 
 
 def _resolve(fut: asyncio.Future[None]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 from servicekit import ServiceProcess
 
 from proctor_console.cli import main
+from proctor_console.domain.rows import parse_time
 from proctor_console.simulator.hall import Hall
 from proctor_console.simulator.record import record_mismatches
 from proctor_console.simulator.roster import candidate_numbers
@@ -276,7 +279,6 @@ def test_cli_runs_and_writes_the_record(service: ServiceProcess, tmp_path, capsy
     assert code == 0
     assert "joined 5/5" in out and "req/s" in out
     assert "min with 5 phones (scenario end-rush, seed 1, speed 60)" in out
-    import json
 
     record = json.loads(path.read_text(encoding="utf-8"))
     assert record["counts"]["joined"] == 5
@@ -347,7 +349,6 @@ def test_wrong_paper_help_messages_and_force_submit(service: ServiceProcess) -> 
 
 def test_time_over_the_service_auto_submits_and_the_phones_see_it(service: ServiceProcess) -> None:
     """The exam ends seconds after the phones join: every open paper is auto-submitted, and phones stop."""
-    from datetime import UTC, datetime, timedelta
 
     async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         starts = datetime.now(UTC) - timedelta(seconds=104)
@@ -390,3 +391,50 @@ def test_candidates_not_on_the_roster_is_exit_2(
     assert err.count("\n") == 1
     assert "candidate numbers tried (e.g. X001) are not on the roster of exam" in err
     assert "check --candidates-file, --candidate-range or --candidates" in err
+
+
+def test_phones_carry_on_after_the_service_was_down(tmp_path) -> None:
+    """The service is killed and restarted: phones fail for a while, then beat again."""
+    with ServiceProcess.start(tmp_path / "svc") as svc:
+
+        async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]], Any]:
+            exam = await seed_exam(svc, 4)
+            s = tuned(
+                "calm",
+                join={"window_minutes": 0.1, "late_fraction": 0, "never_fraction": 0,
+                      "outdated_app_fraction": 0, "wrong_paper_fraction": 0},
+                locks={"per_hour": 0},
+                network={"drops_per_hour": 0},
+                crashes={"per_hour": 0},
+                battery={"dying_fraction": 0, "start_min": 90},
+            )  # fmt: skip
+            hall = make_hall(svc, exam, s, seed=6, speed=10, request_timeout=3)
+            runner = asyncio.create_task(hall.run())
+            await hall.ready.wait()
+            await wait_for(
+                lambda: sum(p.phase == "answering" for p in hall.phones.values()) == 4,
+                15,
+                "every phone answering",
+            )
+            await asyncio.to_thread(svc.kill)
+            await wait_for(lambda: hall.record.errors["network"] >= 4, 10, "failed requests")
+            await asyncio.to_thread(svc.restart)
+            assert svc.base_url == hall.server, "the service came back on another port"
+            back = datetime.now(UTC)
+            async with httpx.AsyncClient() as client:
+                proctor = await Proctor(client, svc, exam).login()
+
+                async def all_beating() -> bool:
+                    rows = await proctor.rows()
+                    return all((parse_time(r["last_seen"]) or back) > back for r in rows)
+
+                await wait_for(all_beating, 15, "heartbeats from every phone again")
+                hall.stop()
+                record = (await runner).to_json()
+                return record, await proctor.rows(), hall
+
+        record, rows, hall = asyncio.run(scenario())
+    assert {p.phase for p in hall.phones.values()} == {"answering"}
+    assert {r["state"] for r in rows} == {"answering"}
+    assert record["errors"]["network"] >= 4
+    assert record_mismatches(record, rows) == []

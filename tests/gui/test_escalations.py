@@ -173,6 +173,8 @@ def test_support_works_an_escalation_the_proctor_raised(console, qtbot, exam, se
     assert cand.candidate_no in page.headline.text() and "submitted itself" in page.noteLabel.text()
     assert "Submitted" in page.rowLabel.text() and receipt["receipt_id"] in page.rowLabel.text()
     qtbot.waitUntil(lambda: page.timeline.topLevelItemCount() >= 3, timeout=WAIT_MS)
+    page.showCandidateButton.click()  # the same candidate, in the hall's table and detail
+    assert support.window.monitor.current_id() == aid and support.window.detail.attempt_id == aid
 
     # Claim: the proctor's queue says who has it, live.
     assert page.claimButton.isVisible() and page.claimButton.isEnabled()
@@ -256,6 +258,8 @@ def test_a_proctor_cannot_take_a_support_action(console, qtbot, exam, service) -
     # And the service refuses anyway when a proctor calls it.
     calls = {
         "claim": proctor.window.api.claim(esc.result().id),
+        "resolve": proctor.window.api.resolve(esc.result().id, "trying"),
+        "reopen": proctor.window.api.reopen(aid, "trying"),
         "reset-locks": proctor.window.api.reset_locks(aid, "trying"),
         "extend": proctor.window.api.extend(aid, "trying", 10),
     }

@@ -233,6 +233,7 @@ class EscalationPage(QWidget):
     commentRequested = Signal(str, str)  # escalation id, text
     resolveRequested = Signal(str, str)  # escalation id, resolution
     actionRequested = Signal(str, str)  # escalation id, REOPEN | RESET_LOCKS | EXTEND
+    candidateRequested = Signal(str)  # attempt id: show the candidate in the hall
 
     def __init__(self, rights: SupportRights, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -255,6 +256,9 @@ class EscalationPage(QWidget):
         self.rowLabel.setWordWrap(True)
         self.rowLabel.setStyleSheet("padding: 4px; background: #f3f6fa; border: 1px solid #c8d3e0;")
 
+        self.showCandidateButton = QPushButton(self.tr("Show in the hall"), self)
+        self.showCandidateButton.setObjectName("showCandidateButton")
+        self.showCandidateButton.setToolTip(self.tr("Select the candidate in the hall's table and open the detail"))
         self.claimButton = QPushButton(self.tr("Claim"), self)
         self.claimButton.setObjectName("claimButton")
         self.reopenButton = QPushButton(self.tr("Reopen paper…"), self)
@@ -293,6 +297,7 @@ class EscalationPage(QWidget):
         for button in (self.claimButton, self.reopenButton, self.resetLocksButton, self.extendButton):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.showCandidateButton)
         comment_line = QHBoxLayout()
         comment_line.addWidget(self.commentEdit, 1)
         comment_line.addWidget(self.commentButton)
@@ -325,6 +330,7 @@ class EscalationPage(QWidget):
         self.commentButton.setVisible(rights.comment)
 
         self.claimButton.clicked.connect(lambda: self._emit_id(self.claimRequested))
+        self.showCandidateButton.clicked.connect(self._show_candidate)
         self.commentButton.clicked.connect(self._comment)
         self.commentEdit.returnPressed.connect(self._comment)
         self.resolveButton.clicked.connect(self._resolve)
@@ -338,6 +344,10 @@ class EscalationPage(QWidget):
     def _emit_id(self, signal: Any) -> None:
         if self.escalation is not None:
             signal.emit(self.escalation.id)
+
+    def _show_candidate(self) -> None:
+        if self.escalation is not None:
+            self.candidateRequested.emit(self.escalation.attempt_id)
 
     def _comment(self) -> None:
         text = self.commentEdit.text().strip()
@@ -384,7 +394,7 @@ class EscalationPage(QWidget):
             self._tab_titles()
             for button in (
                 self.claimButton, self.reopenButton, self.resetLocksButton, self.extendButton,
-                self.commentButton, self.resolveButton,
+                self.commentButton, self.resolveButton, self.showCandidateButton,
             ):  # fmt: skip
                 button.setEnabled(False)
             return
@@ -459,6 +469,7 @@ class EscalationPage(QWidget):
             self.rowLabel.setText(" · ".join(parts))
         self.rowLabel.show()
         self.claimButton.setEnabled(e is not None and e.status == EscalationStatus.OPEN.value)
+        self.showCandidateButton.setEnabled(row is not None)
         self.resolveButton.setEnabled(unresolved)
         self.commentButton.setEnabled(e is not None)
         self.reopenButton.setEnabled(e is not None and (row is None or row.state in FINAL_STATES))
@@ -675,6 +686,7 @@ class SupportViews(QObject):
         self.page.commentRequested.connect(lambda eid, text: self._start(self._comment(eid, text), "comment"))
         self.page.resolveRequested.connect(lambda eid, text: self._start(self._resolve(eid, text), "resolve"))
         self.page.actionRequested.connect(self.ask_action)
+        self.page.candidateRequested.connect(self.show_candidate)
         self.escalationDock.visibilityChanged.connect(self._dock_shown)
         self.auditDock.visibilityChanged.connect(self._audit_shown)
         self.timer = QTimer(self)
@@ -812,6 +824,11 @@ class SupportViews(QObject):
         e = self.model.escalation(escalation_id)
         if e is not None:
             self._start(self._load_timeline(e.attempt_id), "timeline")
+
+    def show_candidate(self, attempt_id: str) -> None:
+        """The escalation's candidate in the hall: selected in the table, with the detail open."""
+        if self.main.monitor.select_attempt(attempt_id):
+            self.main.show_details(attempt_id)
 
     def _show_current(self) -> None:
         e = self.model.escalation(self.current_id) if self.current_id else None

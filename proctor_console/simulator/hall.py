@@ -275,6 +275,8 @@ class Hall:
 
     async def run(self) -> Record:
         self._stop_event = asyncio.Event()
+        if self.stopping:  # stop() came before run()
+            self._stop_event.set()
         pool = max(20, min(100, len(self.candidates) // 5))
         self._in_flight = asyncio.Semaphore(pool)
         if self.client is None:
@@ -333,9 +335,10 @@ class Hall:
                 all_done.cancel()
             await asyncio.gather(all_done, return_exceptions=True)
         finally:
-            for helper in helpers:
-                helper.cancel()
-            await asyncio.gather(*helpers, return_exceptions=True)
+            # Also when run() itself is cancelled: no phone outlives its hall.
+            for task in (*tasks, *helpers):
+                task.cancel()
+            await asyncio.gather(*tasks, *helpers, return_exceptions=True)
             if self._keypad_server is not None:
                 self._keypad_server.close()
                 await self._keypad_server.wait_closed()

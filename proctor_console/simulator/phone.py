@@ -494,6 +494,8 @@ class Phone:
     async def on_lock(self, t: float, data: Any) -> None:
         if self.app != "on" or self.phase != "answering":
             return
+        if self.unlock_to_confirm or self.pending_offline_unlock:
+            return  # the service still has it locked: a lock now would not count
         reason = data.reason if hasattr(data, "reason") else str(data)
         self.phase = "locked"  # the phone locks at once, whatever the network does
         if not self.online or not await self._report_lock(t, reason):

@@ -55,9 +55,10 @@ def test_replay_at_a_lock_shows_that_moment(simulated_exam: SimulatedExam) -> No
         assert expected <= attention
 
     # Before anyone joined, everyone is absent; after the last event, the hall is as it ended.
-    first = replay.seek(replay.first - timedelta(seconds=1))  # type: ignore[operator]
+    assert replay.first is not None and replay.last is not None
+    first = replay.seek(replay.first - timedelta(seconds=1))
     assert Counter(r.state for r in first.rows.values()) == {AttemptState.NOT_JOINED: 8}
-    end = replay.seek(replay.last)  # type: ignore[arg-type]
+    end = replay.seek(replay.last)
     final = {r.attempt_id: r.state for r in review.rows if r.hall_id == hall_id}
     assert {aid: r.state for aid, r in end.rows.items()} == final
     # Going back rebuilds: the first lock again shows only that lock's candidate(s).
@@ -89,8 +90,15 @@ def test_replay_view_steps_from_lock_to_lock(qtbot: Any, simulated_exam: Simulat
     assert not view.previousLockButton.isEnabled() or replay.previous_lock(view.moment) is not None
 
 
+def _table(view: SummaryView, name: str) -> QTableWidget:
+    table = view.findChild(QTableWidget, name)
+    assert table is not None, name
+    return table
+
+
 def _table_dict(table: QTableWidget) -> dict[str, str]:
-    return {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    cells = [(table.item(r, 0), table.item(r, 1)) for r in range(table.rowCount())]
+    return {a.text(): b.text() for a, b in cells if a is not None and b is not None}
 
 
 def test_summary_view_shows_the_figures_charts_and_halls(
@@ -103,7 +111,7 @@ def test_summary_view_shows_the_figures_charts_and_halls(
     view.show()
     assert view.objectName() == "summaryView"
     f = review.figures()
-    shown = _table_dict(view.findChild(QTableWidget, "summaryFigures"))
+    shown = _table_dict(_table(view, "summaryFigures"))
     assert shown["Rostered"] == str(f.rostered) and shown["Locks"] == str(f.locks_total)
     assert shown["Auto-submitted at the lock limit"] == str(f.auto_submitted_lock_limit)
     assert shown["Receipts"] == str(f.receipts)
@@ -114,17 +122,17 @@ def test_summary_view_shows_the_figures_charts_and_halls(
         "chart_submissions_per_minute",
         "chart_unlock_by_proctor",
     }
-    halls = view.findChild(QTableWidget, "hallComparison")
+    halls = _table(view, "hallComparison")
     assert halls.columnCount() == 1 + len(simulated_exam.exam.hall_ids)
     # One hall: the same page for that hall only.
     index = view.hallCombo.findData(simulated_exam.exam.hall_id)
     view.hallCombo.setCurrentIndex(index)
     mine = [r for r in review.rows if r.hall_id == simulated_exam.exam.hall_id]
-    assert _table_dict(view.findChild(QTableWidget, "summaryFigures"))["Rostered"] == str(len(mine))
+    assert _table_dict(_table(view, "summaryFigures"))["Rostered"] == str(len(mine))
     assert view.findChild(QTableWidget, "hallComparison") is None
     # Export from the view: the CSV of that hall, the PDF of the session.
     view.export_csv(tmp_path / "hall.csv")
     assert (tmp_path / "hall.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert (tmp_path / "hall.csv").read_bytes().count(b"\r\n") == 1 + len(mine)
     assert view.export_pdf(tmp_path / "r.pdf") == 5
-    view.widget().grab().save(str(tmp_path / "summary.png"))
+    view.grab().save(str(tmp_path / "summary.png"))

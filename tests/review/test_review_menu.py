@@ -77,9 +77,8 @@ def test_a_lead_opens_the_summary_and_the_replay(
     assert review.tabs.currentIndex() == SUMMARY_TAB
     figures = review.summary.findChild(QTableWidget, "summaryFigures")
     assert figures is not None
-    shown = {
-        figures.item(r, 0).text(): figures.item(r, 1).text() for r in range(figures.rowCount())
-    }  # type: ignore[union-attr]
+    cells = [(figures.item(r, 0), figures.item(r, 1)) for r in range(figures.rowCount())]
+    shown = {a.text(): b.text() for a, b in cells if a is not None and b is not None}
     expected = simulated_exam.review.figures()
     assert shown["Locks"] == str(expected.locks_total)
     assert shown["Receipts"] == str(expected.receipts)

@@ -301,6 +301,7 @@ def test_queue_model_ages_sorts_and_filters(qapp) -> None:  # type: ignore[no-un
     # Past the limit (default 5 minutes) an open escalation's age is red; a resolved one never.
     assert model.index(0, age).data() == "2 min 00 s" and model.index(0, age).data(FOREGROUND) is None
     assert model.index(1, age).data(FOREGROUND).color() == OVERDUE_FOREGROUND
+    assert model.index(1, age).data() == "⚠ 7 min 00 s"  # not by colour alone
     assert model.index(2, age).data() == "5 min 00 s"  # how long it took
     assert model.index(2, age).data(FOREGROUND).color() != OVERDUE_FOREGROUND
     model.set_age_limit(60.0)
@@ -315,7 +316,7 @@ def test_queue_model_ages_sorts_and_filters(qapp) -> None:  # type: ignore[no-un
     assert [proxy.index(r, EscalationColumn.SEAT).data() for r in range(2)] == ["2-3", "10-1"]
     proxy.set_status_filter(EscalationFilterProxy.ALL)
     proxy.sort(age, Qt.SortOrder.DescendingOrder)
-    assert [proxy.index(r, age).data() for r in range(3)] == ["7 min 00 s", "5 min 00 s", "2 min 00 s"]
+    assert [proxy.index(r, age).data() for r in range(3)] == ["⚠ 7 min 00 s", "5 min 00 s", "⚠ 2 min 00 s"]
     proxy.set_category_filter("stuck_submission")
     assert proxy.rowCount() == 1
     proxy.set_category_filter("")

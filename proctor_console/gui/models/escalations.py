@@ -198,7 +198,8 @@ class EscalationTableModel(QAbstractTableModel):
         if column is EscalationColumn.RAISED_BY:
             return e.raised_by or ""
         if column is EscalationColumn.AGE:
-            return duration_text(age_seconds(e, self._now))
+            # Overdue says so in text too, not by colour alone.
+            return ("⚠ " if self.overdue(e) else "") + duration_text(age_seconds(e, self._now))
         if column is EscalationColumn.CLAIMED_BY:
             return e.claimed_by or ""
         return escalation_status_text(e.status)

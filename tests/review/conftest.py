@@ -12,6 +12,7 @@ escalation is raised and resolved. The lead then fetches the review.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import json
 import secrets
@@ -153,4 +154,16 @@ def review_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service
 
 @pytest.fixture(scope="session")
 def simulated_exam(review_service: ServiceProcess) -> SimulatedExam:
-    return asyncio.run(_run(review_service))
+    # A plain loop in a thread of its own: a test's qasync loop may be current here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _run(review_service)).result(240)
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_running_loop() -> Iterator[None]:
+    """A qasync loop made with already_running=True stays "running" after its test
+    (qasync clears it only when the application quits); the report command's
+    asyncio.run would then refuse to start. Nothing runs a loop between tests."""
+    asyncio.events._set_running_loop(None)
+    yield
+    asyncio.events._set_running_loop(None)

@@ -569,6 +569,9 @@ async def heartbeat_changes(
                 out_commands.append({"type": "message", "id": cmd["id"], "text": cmd["text"]})
                 await conn.execute(update(commands).where(commands.c.id == cmd["id"]).values(delivered_at=now))
                 timeline.append(("message_delivered", {"command_id": cmd["id"]}))
+            elif cmd["type"] == "help_ack":
+                out_commands.append({"type": "help_ack", "id": cmd["id"]})
+                await conn.execute(update(commands).where(commands.c.id == cmd["id"]).values(delivered_at=now))
         changes["pending_commands"] = 0
     if phase == "answering" and state is S.LOCKED:
         delivered = changes.get("unlock_delivered_lock", a["unlock_delivered_lock"])
@@ -712,7 +715,11 @@ async def ack_help(conn: AsyncConnection, actor: Actor, a: dict[str, Any]) -> di
     require_acting(actor, a)
     if a["help_requested_since"] is None:
         raise ApiError(409, "no_help_requested", "This candidate has not asked for help.")
-    data = await save(conn, a, {"help_requested_since": None, "help_reason": None, "help_note": None}, [("help_acked", {"reason": a["help_reason"]})], actor=actor.username)
+    # The phone hears it with its next heartbeat: a command {type: "help_ack", id}.
+    cid = new_id()
+    await conn.execute(insert(commands).values(id=cid, attempt_id=a["id"], type="help_ack", created_by=actor.username, created_at=utcnow()))
+    changes = {"help_requested_since": None, "help_reason": None, "help_note": None, "pending_commands": a["pending_commands"] + 1}
+    data = await save(conn, a, changes, [("help_acked", {"reason": a["help_reason"], "command_id": cid})], actor=actor.username)
     await write_audit(conn, actor, "help_ack", a=a)
     return data
 

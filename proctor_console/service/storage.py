@@ -201,7 +201,7 @@ commands = Table(
     metadata,
     Column("id", String(32), primary_key=True),
     Column("attempt_id", String(32), nullable=False),
-    Column("type", String(16), nullable=False),  # unlock | message
+    Column("type", String(16), nullable=False),  # unlock | message | help_ack
     Column("text", String(400)),
     Column("lock_count", Integer),
     Column("created_by", String(64)),

@@ -429,6 +429,11 @@ class Phone:
                     }
                 )
                 record.events["message_shown"] += 1
+            elif kind == "help_ack":  # the phone shows "a proctor is on the way"
+                record.help_acks.append(
+                    {"candidate_no": self.no, "attempt_id": self.attempt_id, "id": command.get("id")}
+                )
+                record.events["help_ack_shown"] += 1
 
     async def on_confirm(self, t: float, data: Any) -> None:
         """The heartbeat right after an applied push unlock (outside the regular beat)."""

@@ -36,6 +36,7 @@ class Record:
     lost_submit_answers: list[dict[str, Any]] = field(default_factory=list)
     auto_submitted: list[dict[str, Any]] = field(default_factory=list)
     help_requests: list[dict[str, Any]] = field(default_factory=list)
+    help_acks: list[dict[str, Any]] = field(default_factory=list)  # "a proctor is on the way" seen
     messages: list[dict[str, Any]] = field(default_factory=list)
     rejected_codes: list[dict[str, Any]] = field(default_factory=list)
     refused_joins: list[dict[str, Any]] = field(default_factory=list)
@@ -105,6 +106,7 @@ class Record:
             "lost_submit_answers": self.lost_submit_answers,
             "auto_submitted": self.auto_submitted,
             "help_requests": self.help_requests,
+            "help_acks": self.help_acks,
             "messages": self.messages,
             "rejected_codes": self.rejected_codes,
             "refused_joins": self.refused_joins,

@@ -102,6 +102,7 @@ def test_locked_phones_are_unlocked_by_push_and_by_code_and_offenders_hit_the_li
             while not runner.done():
                 if seen_enough() or asyncio.get_running_loop().time() > deadline:
                     hall.stop()
+                    break
                 for row in await proctor.rows():
                     key = (row["attempt_id"], row["lock_count"])
                     if row["state"] != "locked" or key in unlocking:
@@ -241,14 +242,14 @@ def test_same_seed_same_actions(service: ServiceProcess) -> None:
     """Two runs with one seed on two fresh exams do the same things at the same simulated times."""
     s = tuned(
         "rough",
-        scenario={"duration_minutes": 3},
+        scenario={"duration_minutes": 2.5},
         join={"window_minutes": 1, "late_until_minutes": 2, "outdated_app_fraction": 0.2},
         locks={"offline_after_lock_fraction": 0},
     )
 
     async def once(seed: int) -> dict[str, Any]:
-        exam = await seed_exam(service, 8)
-        hall = make_hall(service, exam, s, seed=seed, speed=45)
+        exam = await seed_exam(service, 6)
+        hall = make_hall(service, exam, s, seed=seed, speed=40)
         return (await hall.run()).to_json()
 
     first, second, other = (asyncio.run(once(seed)) for seed in (21, 21, 22))
@@ -311,6 +312,13 @@ def test_wrong_paper_help_messages_and_force_submit(service: ServiceProcess) -> 
             assert wrong, "the seed gives at least one wrong-paper candidate"
             await wait_for(lambda: len(hall.record.help_requests) == len(wrong), 20, "help calls")
             rows = await proctor.rows()
+            # "On my way": the phone that called hears it with its next heartbeat.
+            r = await client.post(
+                f"{service.api}/attempts/{wrong[0].attempt_id}/help/ack", headers=proctor.headers
+            )
+            assert r.status_code == 200, r.text
+            await wait_for(lambda: bool(hall.record.help_acks), 10, "the phone to see help coming")
+            assert hall.record.help_acks[0]["candidate_no"] == wrong[0].no
             target = next(p for p in hall.phones.values() if not p.plan.wrong_paper)
             await wait_for(lambda: target.attempt_id is not None, 10, "a joined phone")
             r = await client.post(

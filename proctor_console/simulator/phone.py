@@ -431,7 +431,11 @@ class Phone:
                 record.events["message_shown"] += 1
             elif kind == "help_ack":  # the phone shows "a proctor is on the way"
                 record.help_acks.append(
-                    {"candidate_no": self.no, "attempt_id": self.attempt_id, "id": command.get("id")}
+                    {
+                        "candidate_no": self.no,
+                        "attempt_id": self.attempt_id,
+                        "id": command.get("id"),
+                    }
                 )
                 record.events["help_ack_shown"] += 1
 

@@ -74,6 +74,7 @@ class Record:
             "auto_submitted": len(self.auto_submitted),
             "lost_submit_answers": len(self.lost_submit_answers),
             "help_requests": len(self.help_requests),
+            "help_acks": len(self.help_acks),
             "messages": len(self.messages),
             "rejected_codes": len(self.rejected_codes),
             "refused_joins": len(self.refused_joins),

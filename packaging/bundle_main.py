@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import sys
+from importlib import resources
 from importlib.resources.abc import Traversable
 
 # Modules nothing imports by name at start; the bundle must carry every one.
@@ -108,8 +109,17 @@ def self_check() -> int:
         chart = draw_a_chart()
     except Exception as exc:
         chart = missing["pyqtgraph chart"] = f"{type(exc).__name__}: {exc}"
+    loaded = []
+    for form in sorted(p.name for p in resources.files("proctor_console").joinpath("ui").iterdir()):
+        try:  # Qt's form loader, frozen, on every Designer form
+            from proctor_console.gui.forms import load_form
 
-    from importlib import metadata, resources
+            load_form(form).deleteLater()
+            loaded.append(form)
+        except Exception as exc:
+            missing[f"form {form}"] = f"{type(exc).__name__}: {exc}"
+
+    from importlib import metadata
 
     import keyring.backend
 
@@ -124,6 +134,7 @@ def self_check() -> int:
         "missing": missing,
         "modules": len(modules),
         "chart": chart,
+        "forms_loaded": loaded,
         "keyring_entry_points": sorted(
             ep.name for ep in metadata.entry_points(group="keyring.backends")
         ),

@@ -193,6 +193,7 @@ def test_every_dynamically_imported_module_and_data_file_is_in_the_bundle(
         report["keyring_entry_points"]
     )
     assert sorted(report["forms"]) == sorted(p.name for p in (CHECKOUT / "ui").glob("*.ui"))
+    assert report["forms_loaded"] == sorted(report["forms"])
     # Everything in resources/ but the Linguist sources (the .qm files are built from them).
     resources = CHECKOUT / "resources"
     shipped = {
@@ -338,25 +339,36 @@ def test_serve_on_postgresql(
         drop_pg_schema(url)
 
 
-def test_demo_runs_service_and_simulated_hall_from_the_bundle(
+def test_demo_whole_product_from_the_bundle(
     program: Path, user: dict[str, str], cwd: Path, tmp_path: Path
 ) -> None:
+    """Service, simulated hall and console (offscreen) as three frozen processes; the
+    console signs in, opens the hall and follows its live stream; SIGTERM ends it all."""
+    console_log = Path(user["XDG_STATE_HOME"]) / "proctor-console" / "log" / "console.log"
+
+    def console_said(text: str) -> bool:
+        return console_log.is_file() and text in console_log.read_text(
+            encoding="utf-8", errors="replace"
+        )
+
     demo = Running(
-        program, ["demo", "--no-console", "--speed", "20"], user, cwd, tmp_path / "demo.log"
+        program, ["demo", "--lang", "en", "--speed", "20"], user, cwd, tmp_path / "demo.log"
     )
     try:
         line = demo.wait_for(
-            "demo running",
+            "the service's address",
             lambda: next(
-                (x for x in demo.output().splitlines() if x.startswith("demo: running; service ")),
-                "",
+                (x for x in demo.output().splitlines() if x.startswith("demo: service at ")), ""
             ),
         )
-        base = str(line).split("service ", 1)[1].split(";", 1)[0]
+        base = str(line).split("service at ", 1)[1].split(";", 1)[0]
         assert httpx.get(f"{base}/openapi.json", timeout=30).status_code == 200
+        demo.wait_for("the hall's rows in the console", lambda: console_said("/candidates?"))
+        demo.wait_for("the live stream in the console", lambda: console_said("/events?after="))
     finally:
         code = demo.terminate()
     assert code in (0, 130), demo.output()[-3000:]
+    assert console_said("console closed")
 
 
 def test_left_out_opengl_views_and_the_hosts_gtk_theme(bundle: Path) -> None:

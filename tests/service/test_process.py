@@ -45,7 +45,8 @@ async def test_whole_exam_against_the_process(service: ServiceProcess) -> None:
         summary = (await client.get(f"{api}/sessions/{exam.session_id}/summary", headers=lead)).json()
         assert summary["submitted"] == 1 and summary["locks"]["total"] == 2 and summary["not_joined"] == len(exam.candidates) + 2 - 1
     log = service.log_text()
-    assert "POST /api/v1/device/lock 200" in log
+    assert f"created the first admin account '{service.admin_user}'" in log and service.admin_password not in log
+    assert "POST /api/v1/device/lock 200" in log and f"device:{aid}" in log and f"user:{exam.proctor.username}" in log
     assert exam.proctor.password not in log and code not in log and phone["Authorization"][7:] not in log
 
 

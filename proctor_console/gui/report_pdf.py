@@ -46,7 +46,7 @@ from .review_content import (
 RESOLUTION = 150  # dots per inch of the painter's coordinates
 FONT_FAMILIES = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "DejaVu Sans"]
 HALLS_PER_PAGE = 4
-#: one pattern per series: greyscale prints tell them apart by hatching, not hue
+# one pattern per series: greyscale prints tell them apart by hatching, not hue
 PATTERNS = [Qt.BrushStyle.BDiagPattern, Qt.BrushStyle.Dense5Pattern]
 INK = QColor(30, 30, 30)
 
@@ -157,6 +157,10 @@ class _Pages:
         draw_chart(self.p, self.writer, chart, box)
 
 
+def _tick(value: float, peak: float) -> str:
+    return f"{value:.0f}" if peak >= 4 else f"{value:.1f}"
+
+
 def draw_chart(p: QPainter, device: QPdfWriter, chart: ChartData, box: QRectF) -> None:
     """Bars with hatching and their values written above them; a legend when there are two series."""
     font = _font(8)
@@ -171,7 +175,8 @@ def draw_chart(p: QPainter, device: QPdfWriter, chart: ChartData, box: QRectF) -
         )
         return
     peak = max((v for _, values in chart.series for v in values), default=0.0) or 1.0
-    left = metrics.horizontalAdvance(f"{peak:.0f}") + metrics.height() * 1.8
+    widest = max(metrics.horizontalAdvance(_tick(peak * step / 4, peak)) for step in range(5))
+    left = widest + metrics.height() * 2.0
     bottom = metrics.height() * 3.2
     top = metrics.height() * (2.4 if len(chart.series) > 1 else 1.2)
     plot = QRectF(
@@ -184,7 +189,7 @@ def draw_chart(p: QPainter, device: QPdfWriter, chart: ChartData, box: QRectF) -
         y = plot.bottom() - plot.height() * step / 4
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         p.setPen(INK)
-        label = f"{value:.0f}" if peak >= 4 else f"{value:.1f}"
+        label = _tick(value, peak)
         p.drawText(
             QRectF(box.left(), y - metrics.height() / 2, left - 6, metrics.height()),
             Qt.AlignmentFlag.AlignRight,

@@ -37,7 +37,7 @@ from ..live_hall import LiveHall
 from ..models.attention import AttentionModel, attention_entries
 from .seat_map import SeatMap
 
-#: slider steps are milliseconds: a simulated exam can pass in seconds
+# slider steps are milliseconds: a simulated exam can pass in seconds
 STEP = timedelta(milliseconds=1)
 
 

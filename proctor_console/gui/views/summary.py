@@ -47,7 +47,7 @@ from ..review_content import (
 
 log = logging.getLogger("proctor.summary")
 
-#: bar fills: a hatching per series, so the charts read in greyscale too
+# bar fills: a hatching per series, so the charts read in greyscale too
 SERIES_STYLE = [
     (QColor(40, 70, 120), Qt.BrushStyle.BDiagPattern),
     (QColor(150, 60, 30), Qt.BrushStyle.Dense4Pattern),

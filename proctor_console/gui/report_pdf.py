@@ -14,6 +14,7 @@ and writes.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -157,8 +158,18 @@ class _Pages:
         draw_chart(self.p, self.writer, chart, box)
 
 
-def _tick(value: float, peak: float) -> str:
-    return f"{value:.0f}" if peak >= 4 else f"{value:.1f}"
+def _tick(value: float, step: float) -> str:
+    return f"{value:.0f}" if step == int(step) else f"{value:.1f}"
+
+
+def nice_scale(peak: float) -> tuple[float, int]:
+    """(step, steps): round gridlines (1, 2, 2.5, 5 x 10^k) whose top is at or above ``peak``."""
+    raw = max(peak, 1e-9) / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    if peak >= 1 and step < 1:
+        step = 1.0  # counts: no half candidates on the axis
+    return step, max(1, math.ceil(peak / step - 1e-9))
 
 
 def draw_chart(p: QPainter, device: QPdfWriter, chart: ChartData, box: QRectF) -> None:
@@ -174,8 +185,11 @@ def draw_chart(p: QPainter, device: QPdfWriter, chart: ChartData, box: QRectF) -
             QCoreApplication.translate("ReportPdf", "nothing to show"),
         )
         return
-    peak = max((v for _, values in chart.series for v in values), default=0.0) or 1.0
-    widest = max(metrics.horizontalAdvance(_tick(peak * step / 4, peak)) for step in range(5))
+    step, steps = nice_scale(
+        max((v for _, values in chart.series for v in values), default=0.0) or 1.0
+    )
+    peak = step * steps
+    widest = max(metrics.horizontalAdvance(_tick(step * k, step)) for k in range(steps + 1))
     left = widest + metrics.height() * 2.0
     bottom = metrics.height() * 3.2
     top = metrics.height() * (2.4 if len(chart.series) > 1 else 1.2)
@@ -184,12 +198,11 @@ def draw_chart(p: QPainter, device: QPdfWriter, chart: ChartData, box: QRectF) -
     )
     # axes and a few gridlines with their values
     p.setPen(QPen(QColor(150, 150, 150), 1, Qt.PenStyle.DotLine))
-    for step in range(5):
-        value = peak * step / 4
-        y = plot.bottom() - plot.height() * step / 4
+    for k in range(steps + 1):
+        y = plot.bottom() - plot.height() * k / steps
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         p.setPen(INK)
-        label = _tick(value, peak)
+        label = _tick(step * k, step)
         p.drawText(
             QRectF(box.left(), y - metrics.height() / 2, left - 6, metrics.height()),
             Qt.AlignmentFlag.AlignRight,

@@ -46,6 +46,7 @@ class SimulatedExam:
     record: dict[str, Any]
     review: ExamReview
     unlockers: dict[str, str]  # attempt_id:lock_count -> username who issued the unlock
+    service_summary: dict[str, Any]  # GET /sessions/{sid}/summary, as the lead sees it
 
 
 def _scenario() -> Scenario:
@@ -143,7 +144,8 @@ async def _run(service: ServiceProcess) -> SimulatedExam:
         lead = ConsoleApi(service.base_url, client)
         await lead.login(exam.lead.username, exam.lead.password)
         review = await fetch_review(lead, exam.session_id)
-    return SimulatedExam(service, exam, record, review, unlockers)
+        service_summary = await lead.summary(exam.session_id)
+    return SimulatedExam(service, exam, record, review, unlockers, service_summary)
 
 
 @pytest.fixture(scope="session")

@@ -78,3 +78,18 @@ def test_halls_add_up_to_the_session(simulated_exam: SimulatedExam) -> None:
     assert {r.state for r in review.rows if r.hall_id == simulated_exam.exam.other_hall_id} == {
         AttemptState.NOT_JOINED
     }
+
+
+def test_the_services_summary_tells_the_same_numbers(simulated_exam: SimulatedExam) -> None:
+    """The service's own summary endpoint and the console's figures agree."""
+    f = simulated_exam.review.figures()
+    s = simulated_exam.service_summary
+    assert s["candidates"] == f.rostered and s["joined"] == f.joined
+    assert s["submitted"] == f.submitted_normally
+    assert s["auto_submitted_by_cause"]["lock_limit"] == f.auto_submitted_lock_limit
+    assert s["auto_submitted_by_cause"]["time"] == f.auto_submitted_time
+    assert s["locks"]["total"] == f.locks_total
+    assert s["locks"]["by_reason"] == f.locks_by_reason
+    assert s["unlocks"]["total"] == f.unlocks_total
+    assert s["stuck_submissions"] == f.stuck_total
+    assert s["escalations"]["by_category"] == f.escalations_by_category

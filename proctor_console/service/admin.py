@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -39,8 +40,18 @@ def hall_json(h: dict[str, Any]) -> dict[str, Any]:
     return {"id": h["id"], "name": h["name"], "rows": h["rows"], "columns": h["columns"]}
 
 
+async def hash_new_password(password: str) -> str:
+    """Check and hash a new password, off the event loop (argon2 is slow on purpose).
+
+    Call it before opening the writing transaction: the hash must not hold the write lock.
+    """
+    if len(password) < 8:
+        raise ApiError(422, "weak_password", "The password must have at least 8 characters.")
+    return await asyncio.to_thread(hash_password, password)
+
+
 async def create_user(
-    conn: AsyncConnection, username: str, password: str, display_name: str | None, role: str, hall_ids: list[str]
+    conn: AsyncConnection, username: str, password_hash: str, display_name: str | None, role: str, hall_ids: list[str]
 ) -> dict[str, Any]:
     try:
         role_value = Role(role).value
@@ -49,8 +60,6 @@ async def create_user(
     username = username.strip()
     if not username:
         raise ApiError(422, "validation_error", "username must not be empty.")
-    if len(password) < 8:
-        raise ApiError(422, "weak_password", "The password must have at least 8 characters.")
     exists = (await conn.execute(select(users.c.id).where(users.c.username == username))).first()
     if exists:
         raise ApiError(409, "username_taken", f"The username {username!r} is already taken.")
@@ -61,7 +70,7 @@ async def create_user(
         "username": username,
         "display_name": (display_name or username).strip() or username,
         "role": role_value,
-        "password_hash": hash_password(password),
+        "password_hash": password_hash,
         "hall_ids": list(dict.fromkeys(hall_ids)),
         "created_at": utcnow(),
     }
@@ -81,8 +90,9 @@ async def bootstrap_admin(store: Store, username: str | None, password: str | No
             "or run `proctor-console admin user add NAME --role admin`"
         )
         return False
+    hashed = await hash_new_password(password)
     async with store.write() as conn:
-        await create_user(conn, username, password, "Administrator", Role.ADMIN.value, [])
+        await create_user(conn, username, hashed, "Administrator", Role.ADMIN.value, [])
         await exam.write_audit(conn, "system", "user_add", detail={"username": username, "role": "admin"})
     log.info("created the first admin account %r from PROCTOR_ADMIN_USER", username)
     return True

@@ -52,8 +52,9 @@ async def _admin(args: argparse.Namespace, url: str, password: str | None) -> in
             if what == "migrate":
                 print("the schema is up to date")
             elif what == "user" and args.user_command == "add":
+                hashed = await admin.hash_new_password(password or "")
                 async with store.write() as conn:
-                    u = await admin.create_user(conn, args.username, password or "", args.display_name, args.role, args.hall)
+                    u = await admin.create_user(conn, args.username, hashed, args.display_name, args.role, args.hall)
                     await exam.write_audit(conn, "admin-cli", "user_add", detail={"username": u["username"], "role": u["role"]})
                 _print(u)
             elif what == "user":

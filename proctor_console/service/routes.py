@@ -162,8 +162,9 @@ class UserBody(Body):
 @router.post("/users", response_model=None, tags=["setup"], status_code=201)
 async def add_user(body: UserBody, request: Request, actor: ActorDep) -> dict[str, Any]:
     require_role(actor, Role.ADMIN)
+    hashed = await admin.hash_new_password(body.password)
     async with service(request).store.write() as conn:
-        u = await admin.create_user(conn, body.username, body.password, body.display_name, body.role.value, body.hall_ids)
+        u = await admin.create_user(conn, body.username, hashed, body.display_name, body.role.value, body.hall_ids)
         await exam.write_audit(conn, actor, "user_add", detail={"username": u["username"], "role": u["role"], "hall_ids": u["hall_ids"]})
     return u
 

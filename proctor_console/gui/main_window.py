@@ -140,6 +140,10 @@ class MainWindow(QObject):
         from .views.escalations import SupportViews
 
         self.support = SupportViews(self)
+        # Messages to phones and force-submit (views/phone_talk.py).
+        from .views.phone_talk import PhoneTalk
+
+        self.talk = PhoneTalk(self)
         self.window.setWindowTitle(
             self.tr("Proctor Console — %1 (%2)").replace("%1", user.display_name).replace("%2", str(user.role))
         )
@@ -384,6 +388,7 @@ class MainWindow(QObject):
             self.api.server_now,
             self.keypad is not None,
             self.window,
+            offline=mode == "offline",
         )
         self.code_views[attempt_id] = view
         view.dialog.finished.connect(lambda *_: self.code_views.pop(attempt_id, None))

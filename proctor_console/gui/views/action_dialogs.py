@@ -95,10 +95,12 @@ class UnlockCodeView(QObject):
         clock: Callable[[], datetime],
         sent_to_keypad: bool,
         parent: QWidget | None = None,
+        offline: bool = False,
     ) -> None:
         super().__init__(parent)
         self.clock = clock
         self.expires_at = expires_at
+        self.offline = offline  # an offline (HOTP) code has no expiry: it is good for this lock only
         self.dialog: QDialog = load_form("unlock_code_dialog.ui", parent)  # type: ignore[assignment]
         self.unlockCodeLabel = child(self.dialog, QLabel, "unlockCodeLabel")
         self.expiryLabel = child(self.dialog, QLabel, "expiryLabel")
@@ -130,6 +132,12 @@ class UnlockCodeView(QObject):
         self.statusLabel.setStyleSheet("color: #1a7f37; font-weight: bold; font-size: 14pt;")
 
     def update_expiry(self) -> None:
+        if self.offline:
+            self.expiryLabel.setText(
+                self.tr("Offline code: valid for this lock only. The phone checks it without network.")
+            )
+            self.timer.stop()
+            return
         if self.expires_at is None:
             self.expiryLabel.setText(self.tr("Valid for 5 minutes"))
             return
@@ -257,6 +265,7 @@ def keys_text() -> str:
         ("U", QCoreApplication.translate("KeysHelp", "Unlock the selected candidates (push to the phone)")),
         ("C", QCoreApplication.translate("KeysHelp", "Issue a one-time unlock code to type on the phone")),
         ("A", QCoreApplication.translate("KeysHelp", "Acknowledge a help request (you are on the way)")),
+        ("M", QCoreApplication.translate("KeysHelp", "Send a message to the selected candidates' phones")),
         ("E", QCoreApplication.translate("KeysHelp", "Escalate to support")),
         ("Enter", QCoreApplication.translate("KeysHelp", "Details of the selected candidate")),
         ("F5", QCoreApplication.translate("KeysHelp", "Refresh (new snapshot, re-sort)")),

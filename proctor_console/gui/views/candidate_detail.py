@@ -212,9 +212,10 @@ class CandidateDetail(QWidget):
             text = ", ".join(
                 f"{k}: {v}" for k, v in detail.items() if k != "code" and v not in (None, "", [], {})
             )
-            item = QTreeWidgetItem(
-                [clock_text(event.at), timeline_kind_text(event.kind), event.actor or self.tr("phone"), text]
-            )
+            kind = timeline_kind_text(event.kind)
+            if event.kind in ("unlocked", "unlock_issued") and detail.get("mode") == "offline":
+                kind += " · " + self.tr("offline code")  # checked on the phone, reported later
+            item = QTreeWidgetItem([clock_text(event.at), kind, event.actor or self.tr("phone"), text])
             item.setToolTip(3, text)
             if event.kind in ("locked", "auto_submitted"):
                 item.setForeground(1, Qt.GlobalColor.darkRed)

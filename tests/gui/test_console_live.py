@@ -334,6 +334,7 @@ def test_offline_phone_gets_an_offline_code(console, qtbot, exam, service, setti
     confirm.buttonBox.button(confirm.buttonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: aid in window.code_views, timeout=WAIT_MS)
     code = window.code_views[aid].code
+    assert "valid for this lock only" in window.code_views[aid].expiryLabel.text()
     # The phone checks it itself (HOTP of its seed at this lock), then reports when back online.
     assert pyotp.HOTP(phone.unlock_seed).verify(code, 1)
     r = phone.post("/device/unlock", {"code": code, "offline": True, "unlocked_at": "2026-11-30T09:00:00Z"})
@@ -341,6 +342,15 @@ def test_offline_phone_gets_an_offline_code(console, qtbot, exam, service, setti
     phone.heartbeat("answering")
     qtbot.waitUntil(lambda: window.live.hall.rows[aid].last_unlock_mode == "offline", timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "unlocked ✓" in row_state_text(flow, cand.candidate_no), timeout=WAIT_MS)
+    # The detail's timeline says it was an offline code; the next lock needs a new one.
+    window.show_details(aid)
+    events = window.detail.timeline
+    qtbot.waitUntil(
+        lambda: any("offline code" in events.topLevelItem(i).text(1) for i in range(events.topLevelItemCount())),
+        timeout=WAIT_MS,
+    )
+    phone.lock("call")
+    assert phone.post("/device/unlock", {"code": code, "offline": True}).status_code == 403
     phone.close()
 
 
@@ -360,6 +370,8 @@ def test_help_request_acknowledged(console, qtbot, exam, service) -> None:  # ty
     window.actions["actionAckHelp"].trigger()
     qtbot.waitUntil(lambda: window.live.hall.rows[aid].help_requested_since is None, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: att.position_of(aid) is None, timeout=WAIT_MS)
+    # The phone hears it with its next heartbeat.
+    assert [c["type"] for c in phone.heartbeat("answering")["commands"]] == ["help_ack"]
     phone.close()
 
 

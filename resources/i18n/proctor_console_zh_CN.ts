@@ -366,6 +366,10 @@
         <translation>设备：%1 %2，应用 %3，屏幕 %4，电量 %5，网络 %6，使用设备数 %7，重新进入 %8 次</translation>
     </message>
     <message>
+        <source>offline code</source>
+        <translation>离线解锁码</translation>
+    </message>
+    <message>
         <source>phone</source>
         <translation>手机</translation>
     </message>
@@ -565,6 +569,14 @@
 <context>
     <name>EscalationPage</name>
     <message>
+        <source>Show in the hall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the candidate in the hall&apos;s table and open the detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Claim</source>
         <translation>受理</translation>
     </message>
@@ -721,6 +733,49 @@
     </message>
 </context>
 <context>
+    <name>ForceSubmitDialog</name>
+    <message>
+        <source>Caught cheating (evidence kept)</source>
+        <translation>发现作弊（已留存证据）</translation>
+    </message>
+    <message>
+        <source>Left the hall without submitting</source>
+        <translation>未交卷离开考场</translation>
+    </message>
+    <message>
+        <source>Another person answered for the candidate</source>
+        <translation>他人代答</translation>
+    </message>
+    <message>
+        <source>Submit %1 paper(s) now?</source>
+        <translation>现在强制交卷 %1 份？</translation>
+    </message>
+    <message>
+        <source>The paper is submitted with the answers saved so far; the candidate cannot answer any more. Only support staff can reopen it. Your name and the reason are recorded.</source>
+        <translation>试卷将按已保存的答案提交；考生不能再作答。只有技术支持人员可以重新开放。您的姓名和原因将被记录。</translation>
+    </message>
+    <message>
+        <source>Why (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <source>To confirm, type the number of papers (%1):</source>
+        <translation>请输入试卷份数（%1）以确认：</translation>
+    </message>
+    <message>
+        <source>Submit %1 paper(s)</source>
+        <translation>强制交卷 %1 份</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+</context>
+<context>
     <name>HallMonitor</name>
     <message>
         <source>Needs you now</source>
@@ -809,6 +864,10 @@
     <message>
         <source>Acknowledge a help request (you are on the way)</source>
         <translation>响应求助（告知考生您正在前往）</translation>
+    </message>
+    <message>
+        <source>Send a message to the selected candidates&apos; phones</source>
+        <translation>向所选考生的手机发送消息</translation>
     </message>
     <message>
         <source>Escalate to support</source>
@@ -1013,7 +1072,7 @@
     <name>LiveHall</name>
     <message>
         <source>unlocked ✓</source>
-        <extracomment>What raises a tray notification (console.md): a new lock, a stuck submission, an auto-submit. attempt_id: the phone confirmed an unlock the console sent (attempt_id, flag name): a new lock, stuck submission or auto-submit (for a notification)</extracomment>
+        <extracomment>How long &quot;unlocked ✓&quot; stays on a row after the phone confirmed. What raises a tray notification (console.md): a new lock, a stuck submission, an auto-submit. attempt_id: the phone confirmed an unlock the console sent (attempt_id, flag name): a new lock, stuck submission or auto-submit (for a notification)</extracomment>
         <translation>已解锁 ✓</translation>
     </message>
 </context>
@@ -1288,10 +1347,111 @@
     </message>
 </context>
 <context>
+    <name>MessageDialog</name>
+    <message>
+        <source>Message to %1 phone(s)</source>
+        <translation>向 %1 部手机发送消息</translation>
+    </message>
+    <message>
+        <source>Send to:</source>
+        <translation>发送给：</translation>
+    </message>
+    <message>
+        <source>Choose a preset above, or write the message here</source>
+        <translation>在上方选择预设消息，或在此输入</translation>
+    </message>
+    <message>
+        <source>Keep as preset</source>
+        <translation>存为预设</translation>
+    </message>
+    <message>
+        <source>Remove preset</source>
+        <translation>删除预设</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <source>The phone shows it with its next heartbeat (5–10 s); the console shows when it was delivered.</source>
+        <translation>手机在下一次心跳（5–10 秒）时显示消息；控制台会显示送达时间。</translation>
+    </message>
+    <message>
+        <source>(choose a preset)</source>
+        <translation>（选择预设消息）</translation>
+    </message>
+    <message>
+        <source>%1/%2 characters</source>
+        <translation>%1/%2 字</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneTalk</name>
+    <message>
+        <source>and %1 more</source>
+        <translation>另有 %1 人</translation>
+    </message>
+    <message>
+        <source>&amp;Message to the phone…</source>
+        <translation>发送消息到手机(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Force-submit the paper…</source>
+        <translation>强制交卷(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Message (M)</source>
+        <translation>发消息 (M)</translation>
+    </message>
+    <message>
+        <source>Force-submit…</source>
+        <translation>强制交卷…</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Select a candidate who has joined first.</source>
+        <translation>请先选择已进入考试的考生。</translation>
+    </message>
+    <message>
+        <source>Message sent to %1 phone(s); it shows with their next heartbeat.</source>
+        <translation>消息已发送到 %1 部手机，将在下一次心跳时显示。</translation>
+    </message>
+    <message>
+        <source>Message not sent: %1</source>
+        <translation>消息未发送：%1</translation>
+    </message>
+    <message>
+        <source>%1: message delivered ✓</source>
+        <translation>%1：消息已送达 ✓</translation>
+    </message>
+    <message>
+        <source>Select a candidate whose paper is still open first.</source>
+        <translation>请先选择试卷尚未提交的考生。</translation>
+    </message>
+    <message>
+        <source>%1 paper(s) submitted with the answers saved so far.</source>
+        <translation>已按已保存的答案提交 %1 份试卷。</translation>
+    </message>
+    <message>
+        <source>Not submitted: %1</source>
+        <translation>未能交卷：%1</translation>
+    </message>
+</context>
+<context>
     <name>Replay</name>
     <message>
         <source>◀ Previous lock</source>
-        <extracomment>slider steps are milliseconds: a simulated exam can pass in seconds</extracomment>
         <translation>◀ 上一次锁定</translation>
     </message>
     <message>
@@ -1315,7 +1475,6 @@
     <name>ReportPdf</name>
     <message>
         <source>%1 — page %2</source>
-        <extracomment>one pattern per series: greyscale prints tell them apart by hatching, not hue</extracomment>
         <translation>%1 — 第 %2 页</translation>
     </message>
     <message>
@@ -1595,7 +1754,6 @@
     </message>
     <message>
         <source>nothing to show</source>
-        <extracomment>bar fills: a hatching per series, so the charts read in greyscale too</extracomment>
         <translation>无数据</translation>
     </message>
     <message>
@@ -1642,6 +1800,46 @@
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
+    <message>
+        <source>Review — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Summary…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Replay…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a session first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the exam&apos;s event log…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot load the review: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review of %1 loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SeatMap</name>
@@ -1680,6 +1878,33 @@
     <message>
         <source>auto</source>
         <translation>自动交</translation>
+    </message>
+</context>
+<context>
+    <name>SentMessagesView</name>
+    <message>
+        <source>Sent</source>
+        <translation>发送时间</translation>
+    </message>
+    <message>
+        <source>Candidate</source>
+        <translation>考生</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>sent, waiting for the phone…</source>
+        <translation>已发送，等待手机接收…</translation>
+    </message>
+    <message>
+        <source>delivered %1 ✓</source>
+        <translation>%1 已送达 ✓</translation>
     </message>
 </context>
 <context>
@@ -1940,6 +2165,10 @@
     <message>
         <source>The phone is unlocked ✓</source>
         <translation>手机已解锁 ✓</translation>
+    </message>
+    <message>
+        <source>Offline code: valid for this lock only. The phone checks it without network.</source>
+        <translation>离线解锁码：仅对本次锁定有效。手机无需网络即可自行校验。</translation>
     </message>
     <message>
         <source>Valid for 5 minutes</source>

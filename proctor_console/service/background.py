@@ -48,7 +48,7 @@ class TelemetryBuffer:
             async with self.store.write() as conn:
                 for start in range(0, len(ids), 400):
                     written += await self._flush_chunk(conn, ids[start : start + 400], batch)
-        except Exception:
+        except BaseException:  # also when cancelled at shutdown: the last flush writes it
             # Keep what we had unless newer telemetry has arrived meanwhile.
             for aid, tel in batch.items():
                 self.pending.setdefault(aid, tel)

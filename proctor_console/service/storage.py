@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -272,12 +273,13 @@ idempotency = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
-CHANGED_KEY = "proctor_changed_attempts"
+#: The attempts changed by the writing transaction of the current task.
+_changed_attempts: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("changed_attempts", default=None)
 
 
 def mark_changed(conn: AsyncConnection, attempt_id: str) -> None:
     """Record that this transaction changed an attempt (for the in-memory caches)."""
-    changed = conn.info.get(CHANGED_KEY)
+    changed = _changed_attempts.get()
     if changed is not None:
         changed.add(attempt_id)
 
@@ -385,14 +387,14 @@ class Store:
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A writing transaction; attempts marked with :func:`mark_changed` are reported after commit."""
         changed: set[str] = set()
-        async with self._write_lock, self._write_engine.begin() as conn:
-            conn.info[CHANGED_KEY] = changed
-            try:
+        token = _changed_attempts.set(changed)
+        try:
+            async with self._write_lock, self._write_engine.begin() as conn:
                 if not self.is_sqlite:
                     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
                 yield conn
-            finally:
-                conn.info.pop(CHANGED_KEY, None)
+        finally:
+            _changed_attempts.reset(token)
         for callback in self.on_commit:
             callback(changed)
         self.notify_written()

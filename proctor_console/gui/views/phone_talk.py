@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -304,9 +305,12 @@ class SentMessagesView(QTreeWidget):
         self.setObjectName("sentMessages")
         self.setRootIsDecorated(False)
         self.setHeaderLabels([self.tr("Sent"), self.tr("Candidate"), self.tr("Message"), self.tr("Status")])
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the text takes what is left
         self.setColumnWidth(0, 80)
-        self.setColumnWidth(1, 220)
-        self.setColumnWidth(2, 360)
+        self.setColumnWidth(1, 160)
+        self.setColumnWidth(3, 170)
         self.items: dict[str, QTreeWidgetItem] = {}
 
     def show_message(self, m: SentMessage) -> None:
@@ -386,7 +390,7 @@ class PhoneTalk(QObject):
         self.dock = QDockWidget(self.tr("Messages"), window)
         self.dock.setObjectName("messagesDock")
         self.dock.setWidget(self.messagesView)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)  # under the detail
         self.dock.hide()
         view_menu = window.findChild(QMenu, "menuView")
         if view_menu is not None and self.acting:

@@ -231,6 +231,11 @@ def compute_figures(
             elif kind == "unlocked":
                 f.unlocks_total += 1
                 modes[str(detail.get("mode") or "push")] += 1
+                # An offline unlock is reported when the network is back; the phone says when it
+                # really opened (never later than the report).
+                opened = parse_time(detail.get("unlocked_at")) if detail.get("unlocked_at") else None
+                if opened is not None and at is not None:
+                    at = min(at, opened)
                 if locked_at is not None and at is not None:
                     wait = max(0.0, (at - locked_at).total_seconds())
                     unlock_waits.append(wait)

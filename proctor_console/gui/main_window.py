@@ -348,14 +348,15 @@ class MainWindow(QObject):
         if refused:
             self.status(self.tr("%1 could not be unlocked (no longer locked?).").replace("%1", str(len(refused))), 0)
 
-    def issue_code(self) -> UnlockConfirm | None:
-        """C: issue a one-time code for the current locked candidate."""
+    def issue_code(self, offline: bool = False) -> UnlockConfirm | None:
+        """C: issue a one-time code for the current locked candidate (an offline
+        code when the phone is offline, or when asked: Shift+C)."""
         ids = self._locked_selection()
         if not ids:
             self.status(self.tr("Select a locked candidate first (N jumps to the next one)."))
             return None
         aid = ids[0]
-        mode = self.code_mode(aid)
+        mode = "offline" if offline is True else self.code_mode(aid)
         confirm = UnlockConfirm([self.monitor.describe(aid)], mode, self.window)
         confirm.dialog.accepted.connect(
             lambda: self.tasks.start(self._issue_code(aid, confirm.reason, mode), "unlock-code")

@@ -866,6 +866,10 @@
         <translation>响应求助（告知考生您正在前往）</translation>
     </message>
     <message>
+        <source>Issue an offline unlock code (the phone checks it without network)</source>
+        <translation>生成离线解锁码（手机无需网络即可校验）</translation>
+    </message>
+    <message>
         <source>Send a message to the selected candidates&apos; phones</source>
         <translation>向所选考生的手机发送消息</translation>
     </message>
@@ -1406,6 +1410,10 @@
     <message>
         <source>&amp;Force-submit the paper…</source>
         <translation>强制交卷(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Issue an &amp;offline unlock code…</source>
+        <translation>生成离线解锁码(&amp;O)…</translation>
     </message>
     <message>
         <source>Message (M)</source>

@@ -243,3 +243,34 @@ def test_a_lead_has_no_force_submit_and_the_service_refuses_one(console, qtbot, 
     assert isinstance(result["error"], Forbidden) and result["error"].status == 403
     assert phone.heartbeat("answering")["state"] == "answering"
     phone.close()
+
+
+@pytest.mark.slow
+def test_offline_code_on_request_for_a_phone_that_looks_online(console, qtbot, exam, service) -> None:  # type: ignore[no-untyped-def]
+    import pyotp
+
+    flow = console(exam, exam.proctor)
+    window = flow.window
+    cand = exam.candidates[7]
+    phone = Phone(service, exam.exam_code, cand.candidate_no)
+    phone.join_and_start()
+    phone.lock("app_switch")
+    aid = attempt_of(flow, cand.candidate_no)
+    qtbot.waitUntil(lambda: window.live.hall.rows[aid].state is AttemptState.LOCKED, timeout=WAIT_MS)
+    assert window.code_mode(aid) == "code"  # it looks online: C would give a server-checked code
+    window.monitor.select_attempt(aid)
+    table = window.monitor.candidateTable
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: visible_dialog("unlockDialog") is not None, timeout=5000)
+    confirm = window._last_dialog
+    assert "offline" in confirm.summaryLabel.text()
+    confirm.buttonBox.button(confirm.buttonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: aid in window.code_views, timeout=WAIT_MS)
+    view = window.code_views[aid]
+    assert "valid for this lock only" in view.expiryLabel.text()
+    assert pyotp.HOTP(phone.unlock_seed).verify(view.code, 1)
+    r = phone.post("/device/unlock", {"code": view.code, "offline": True, "unlocked_at": "2026-11-30T09:00:00Z"})
+    assert r.status_code == 200, r.text
+    qtbot.waitUntil(lambda: window.live.hall.rows[aid].last_unlock_mode == "offline", timeout=WAIT_MS)
+    phone.close()

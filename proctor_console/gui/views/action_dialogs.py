@@ -265,6 +265,7 @@ def keys_text() -> str:
         ("U", QCoreApplication.translate("KeysHelp", "Unlock the selected candidates (push to the phone)")),
         ("C", QCoreApplication.translate("KeysHelp", "Issue a one-time unlock code to type on the phone")),
         ("A", QCoreApplication.translate("KeysHelp", "Acknowledge a help request (you are on the way)")),
+        ("Shift+C", QCoreApplication.translate("KeysHelp", "Issue an offline unlock code (the phone checks it without network)")),
         ("M", QCoreApplication.translate("KeysHelp", "Send a message to the selected candidates' phones")),
         ("E", QCoreApplication.translate("KeysHelp", "Escalate to support")),
         ("Enter", QCoreApplication.translate("KeysHelp", "Details of the selected candidate")),

@@ -351,15 +351,22 @@ class PhoneTalk(QObject):
         self.messageAction.setShortcut(QKeySequence("M"))
         self.forceSubmitAction = QAction(self.tr("&Force-submit the paper…"), window)
         self.forceSubmitAction.setObjectName("actionForceSubmit")
-        for action in (self.messageAction, self.forceSubmitAction):
+        # An offline code on request: the hall's network is about to fail, or the phone
+        # still looks online to the console but cannot reach the service.
+        self.offlineCodeAction = QAction(self.tr("Issue an &offline unlock code…"), window)
+        self.offlineCodeAction.setObjectName("actionOfflineCode")
+        self.offlineCodeAction.setShortcut(QKeySequence("Shift+C"))
+        for action in (self.messageAction, self.forceSubmitAction, self.offlineCodeAction):
             action.setVisible(self.acting)
             action.setEnabled(self.acting)  # a hidden action's key must not fire either
             window.addAction(action)
             main.actions[action.objectName()] = action
         self.messageAction.triggered.connect(self.message_selected)
         self.forceSubmitAction.triggered.connect(self.force_submit_selected)
+        self.offlineCodeAction.triggered.connect(lambda: main.issue_code(offline=True))
         menu = window.findChild(QMenu, "menuCandidate")
         if menu is not None:
+            menu.insertAction(main.actions["actionAckHelp"], self.offlineCodeAction)
             menu.addSeparator()
             menu.addAction(self.messageAction)
             menu.addAction(self.forceSubmitAction)
@@ -408,6 +415,7 @@ class PhoneTalk(QObject):
 
     def _fill_context_menu(self, menu: QMenu) -> None:
         if self.acting:
+            menu.addAction(self.offlineCodeAction)
             menu.addAction(self.messageAction)
             menu.addAction(self.forceSubmitAction)
 

@@ -125,6 +125,9 @@ def test_message_by_key_reaches_the_phone_and_shows_delivered(console, qtbot, ex
     qtbot.waitUntil(lambda: "delivered" in talk.messagesView.status_of(command_id), timeout=WAIT_MS)
     kinds = lambda: [window.detail.timeline.topLevelItem(i).text(1) for i in range(window.detail.timeline.topLevelItemCount())]  # noqa: E731
     qtbot.waitUntil(lambda: "Message delivered" in kinds() and "Message sent" in kinds(), timeout=WAIT_MS)
+    timeline = window.detail.timeline
+    delivered = next(timeline.topLevelItem(i) for i in range(timeline.topLevelItemCount()) if timeline.topLevelItem(i).text(1) == "Message delivered")
+    assert delivered.text(3) == text and delivered.text(2) == "phone"
     phone.close()
 
 

@@ -207,11 +207,20 @@ class CandidateDetail(QWidget):
         if attempt_id != self.attempt_id:
             return
         self.timeline.clear()
+        # A message's text, shown again on its "delivered" line (that event carries only the id).
+        message_texts = {
+            e.detail.get("command_id"): e.detail.get("text")
+            for e in events
+            if e.kind == "message_sent" and isinstance(e.detail, dict)
+        }
         for event in events:
             detail = event.detail if isinstance(event.detail, dict) else {}
-            text = ", ".join(
-                f"{k}: {v}" for k, v in detail.items() if k != "code" and v not in (None, "", [], {})
-            )
+            if event.kind in ("message_sent", "message_delivered"):
+                text = str(message_texts.get(detail.get("command_id")) or "")
+            else:
+                text = ", ".join(
+                    f"{k}: {v}" for k, v in detail.items() if k != "code" and v not in (None, "", [], {})
+                )
             kind = timeline_kind_text(event.kind)
             if event.kind in ("unlocked", "unlock_issued") and detail.get("mode") == "offline":
                 kind += " · " + self.tr("offline code")  # checked on the phone, reported later

@@ -24,6 +24,22 @@
         <translation>处理办法</translation>
     </message>
     <message>
+        <source>a question</source>
+        <translation>有疑问</translation>
+    </message>
+    <message>
+        <source>device problem</source>
+        <translation>设备问题</translation>
+    </message>
+    <message>
+        <source>paper problem</source>
+        <translation>试卷问题</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
         <source>: server HAS the paper</source>
         <translation>：服务器已收到试卷</translation>
     </message>

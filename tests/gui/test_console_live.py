@@ -366,6 +366,7 @@ def test_help_request_acknowledged(console, qtbot, exam, service) -> None:  # ty
     qtbot.waitUntil(lambda: att.position_of(aid) is not None, timeout=WAIT_MS)
     pos = att.position_of(aid)
     assert att.index(pos, AttentionColumn.ACTION).data() == "Go to the seat (acknowledge)"
+    assert att.index(pos, AttentionColumn.PROBLEM).data() == "Asks for help: paper problem"
     window.monitor.select_attempt(aid)
     window.actions["actionAckHelp"].trigger()
     qtbot.waitUntil(lambda: window.live.hall.rows[aid].help_requested_since is None, timeout=WAIT_MS)

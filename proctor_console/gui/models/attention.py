@@ -55,8 +55,21 @@ def attention_entries(
     return out
 
 
+def help_reason_text(reason: str) -> str:
+    """Why the candidate called (the phone's help reasons)."""
+    names = {
+        "question": QCoreApplication.translate("AttentionModel", "a question"),
+        "device": QCoreApplication.translate("AttentionModel", "device problem"),
+        "paper": QCoreApplication.translate("AttentionModel", "paper problem"),
+        "other": QCoreApplication.translate("AttentionModel", "other"),
+    }
+    return names.get(reason, reason)
+
+
 def problem_text(row: CandidateRow, hit: FlagHit) -> str:
     text = flag_text(hit.flag)
+    if hit.flag is Flag.HELP_REQUESTED and hit.detail:
+        return f"{text}: {help_reason_text(hit.detail)}"
     if hit.flag is Flag.LOCKED:
         return f"{text}: {lock_reason_text(row.last_lock_reason)} {row.lock_count}/{row.max_locks}"
     if hit.flag is Flag.STUCK_SUBMITTING:

@@ -219,7 +219,9 @@ class CandidateDetail(QWidget):
                 text = str(message_texts.get(detail.get("command_id")) or "")
             else:
                 text = ", ".join(
-                    f"{k}: {v}" for k, v in detail.items() if k != "code" and v not in (None, "", [], {})
+                    f"{k}: {v}"
+                    for k, v in detail.items()
+                    if k not in ("code", "command_id") and v not in (None, "", [], {})
                 )
             kind = timeline_kind_text(event.kind)
             if event.kind in ("unlocked", "unlock_issued") and detail.get("mode") == "offline":

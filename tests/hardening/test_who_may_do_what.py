@@ -11,7 +11,6 @@ paper for a reopen...), so "allowed" means it really happened (2xx), and
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,7 +29,11 @@ from .conftest import API, Phone, response_status
 pytestmark = pytest.mark.asyncio
 
 ROLES = ("proctor", "support", "lead", "admin")
-CALLERS = [f"{role}/{where}" for role in ROLES for where in ("own", "other")] + ["no token", "expired token", "device token"]
+CALLERS = [f"{role}/{where}" for role in ROLES for where in ("own", "other")] + [
+    "no token",
+    "expired token",
+    "device token",
+]
 
 # Who is allowed, by role; a proctor only in their own hall. Everyone else gets
 # 403 (wrong role or wrong hall), 401 without a valid token, 403 with a device token.
@@ -57,15 +60,67 @@ OPS = [
     Op("GET /me", "GET", "/me", frozenset(ALL), hall_scoped=False),
     Op("POST /auth/logout", "POST", "/auth/logout", frozenset(ALL), hall_scoped=False),
     Op("GET /halls", "GET", "/halls", frozenset(ALL), hall_scoped=False),
-    Op("POST /halls", "POST", "/halls", frozenset(ADMIN), 201, {"name": "H", "rows": 2, "columns": 2}, hall_scoped=False),
+    Op(
+        "POST /halls",
+        "POST",
+        "/halls",
+        frozenset(ADMIN),
+        201,
+        {"name": "H", "rows": 2, "columns": 2},
+        hall_scoped=False,
+    ),
     Op("GET /users", "GET", "/users", frozenset({"support", "lead", "admin"}), hall_scoped=False),
-    Op("POST /users", "POST", "/users", frozenset(ADMIN), 201, {"username": "u", "password": "long-enough-pass", "display_name": "U", "role": "lead", "hall_ids": []}, hall_scoped=False),
+    Op(
+        "POST /users",
+        "POST",
+        "/users",
+        frozenset(ADMIN),
+        201,
+        {
+            "username": "u",
+            "password": "long-enough-pass",
+            "display_name": "U",
+            "role": "lead",
+            "hall_ids": [],
+        },
+        hall_scoped=False,
+    ),
     Op("GET /sessions", "GET", "/sessions", frozenset(ALL), hall_scoped=False),
-    Op("POST /sessions", "POST", "/sessions", frozenset(ADMIN), 201, {"title": "t"}, hall_scoped=False),
+    Op(
+        "POST /sessions",
+        "POST",
+        "/sessions",
+        frozenset(ADMIN),
+        201,
+        {"title": "t"},
+        hall_scoped=False,
+    ),
     Op("GET /sessions/{sid}", "GET", "/sessions/{sid}", frozenset(ALL), needs="session"),
-    Op("POST /sessions/{sid}/close", "POST", "/sessions/{sid}/close", frozenset(ADMIN), needs="session"),
-    Op("POST /sessions/{sid}/roster", "POST", "/sessions/{sid}/roster", frozenset(ADMIN), needs="session",
-       body={"rows": [{"candidate_no": "R1", "name": "陈一", "hall_id": "{hall}", "seat_row": 1, "seat_col": 1}]}),
+    Op(
+        "POST /sessions/{sid}/close",
+        "POST",
+        "/sessions/{sid}/close",
+        frozenset(ADMIN),
+        needs="session",
+    ),
+    Op(
+        "POST /sessions/{sid}/roster",
+        "POST",
+        "/sessions/{sid}/roster",
+        frozenset(ADMIN),
+        needs="session",
+        body={
+            "rows": [
+                {
+                    "candidate_no": "R1",
+                    "name": "陈一",
+                    "hall_id": "{hall}",
+                    "seat_row": 1,
+                    "seat_col": 1,
+                }
+            ]
+        },
+    ),
     Op("GET candidates", "GET", "/sessions/{sid}/candidates?hall_id={hall}", frozenset(ALL)),
     Op("GET events", "GET", "/sessions/{sid}/events?hall_id={hall}", frozenset(ALL), stream=True),
     Op("GET summary", "GET", "/sessions/{sid}/summary?hall_id={hall}", frozenset(ALL)),
@@ -74,22 +129,113 @@ OPS = [
     Op("GET /audit", "GET", "/audit?session_id={sid}", frozenset(ALL), hall_scoped=False),
     Op("GET attempt", "GET", "/attempts/{aid}", frozenset(ALL), needs="joined"),
     Op("GET attempt timeline", "GET", "/attempts/{aid}/timeline", frozenset(ALL), needs="joined"),
-    Op("unlock (code)", "POST", "/attempts/{aid}/unlock", frozenset(ACTORS), body={"reason": "r", "mode": "code"}, needs="locked"),
-    Op("unlock (push)", "POST", "/attempts/{aid}/unlock", frozenset(ACTORS), body={"reason": "r", "mode": "push"}, needs="locked"),
-    Op("unlock (offline)", "POST", "/attempts/{aid}/unlock", frozenset(ACTORS), body={"reason": "r", "mode": "offline"}, needs="locked"),
-    Op("batch unlock", "POST", "/attempts/unlock", frozenset(ACTORS), body={"attempt_ids": ["{aid}"], "reason": "r", "mode": "push"}, needs="locked"),
-    Op("raise escalation", "POST", "/escalations", frozenset(ACTORS), 201, {"attempt_id": "{aid}", "category": "other", "note": "n"}, needs="joined"),
+    Op(
+        "unlock (code)",
+        "POST",
+        "/attempts/{aid}/unlock",
+        frozenset(ACTORS),
+        body={"reason": "r", "mode": "code"},
+        needs="locked",
+    ),
+    Op(
+        "unlock (push)",
+        "POST",
+        "/attempts/{aid}/unlock",
+        frozenset(ACTORS),
+        body={"reason": "r", "mode": "push"},
+        needs="locked",
+    ),
+    Op(
+        "unlock (offline)",
+        "POST",
+        "/attempts/{aid}/unlock",
+        frozenset(ACTORS),
+        body={"reason": "r", "mode": "offline"},
+        needs="locked",
+    ),
+    Op(
+        "batch unlock",
+        "POST",
+        "/attempts/unlock",
+        frozenset(ACTORS),
+        body={"attempt_ids": ["{aid}"], "reason": "r", "mode": "push"},
+        needs="locked",
+    ),
+    Op(
+        "raise escalation",
+        "POST",
+        "/escalations",
+        frozenset(ACTORS),
+        201,
+        {"attempt_id": "{aid}", "category": "other", "note": "n"},
+        needs="joined",
+    ),
     Op("GET /escalations", "GET", "/escalations", frozenset(ALL), hall_scoped=False),
     Op("GET escalation", "GET", "/escalations/{eid}", frozenset(ALL), needs="escalation"),
-    Op("claim escalation", "POST", "/escalations/{eid}/claim", frozenset(SUPPORT), needs="escalation"),
-    Op("comment escalation", "POST", "/escalations/{eid}/comment", frozenset(ACTORS), body={"text": "c"}, needs="escalation"),
-    Op("resolve escalation", "POST", "/escalations/{eid}/resolve", frozenset(SUPPORT), body={"resolution": "done"}, needs="escalation"),
-    Op("reopen", "POST", "/attempts/{aid}/reopen", frozenset(SUPPORT), body={"reason": "r"}, needs="submitted"),
-    Op("reset-locks", "POST", "/attempts/{aid}/reset-locks", frozenset(SUPPORT), body={"reason": "r"}, needs="locked"),
-    Op("extend", "POST", "/attempts/{aid}/extend", frozenset(SUPPORT), body={"reason": "r", "minutes": 5}, needs="answering"),
-    Op("message", "POST", "/attempts/{aid}/message", frozenset(ACTORS), body={"text": "请举手"}, needs="answering"),
+    Op(
+        "claim escalation",
+        "POST",
+        "/escalations/{eid}/claim",
+        frozenset(SUPPORT),
+        needs="escalation",
+    ),
+    Op(
+        "comment escalation",
+        "POST",
+        "/escalations/{eid}/comment",
+        frozenset(ACTORS),
+        body={"text": "c"},
+        needs="escalation",
+    ),
+    Op(
+        "resolve escalation",
+        "POST",
+        "/escalations/{eid}/resolve",
+        frozenset(SUPPORT),
+        body={"resolution": "done"},
+        needs="escalation",
+    ),
+    Op(
+        "reopen",
+        "POST",
+        "/attempts/{aid}/reopen",
+        frozenset(SUPPORT),
+        body={"reason": "r"},
+        needs="submitted",
+    ),
+    Op(
+        "reset-locks",
+        "POST",
+        "/attempts/{aid}/reset-locks",
+        frozenset(SUPPORT),
+        body={"reason": "r"},
+        needs="locked",
+    ),
+    Op(
+        "extend",
+        "POST",
+        "/attempts/{aid}/extend",
+        frozenset(SUPPORT),
+        body={"reason": "r", "minutes": 5},
+        needs="answering",
+    ),
+    Op(
+        "message",
+        "POST",
+        "/attempts/{aid}/message",
+        frozenset(ACTORS),
+        body={"text": "请举手"},
+        needs="answering",
+    ),
     Op("help ack", "POST", "/attempts/{aid}/help/ack", frozenset(ACTORS), needs="help"),
-    Op("force-submit", "POST", "/attempts/{aid}/force-submit", frozenset(ACTORS), body={"reason": "r"}, needs="answering"),
+    Op(
+        "force-submit",
+        "POST",
+        "/attempts/{aid}/force-submit",
+        frozenset(ACTORS),
+        body={"reason": "r"},
+        needs="answering",
+    ),
 ]
 
 
@@ -123,14 +269,36 @@ class World:
 async def world(tmp_path: Any) -> Any:
     async with asgi_service(tmp_path, run_background=False) as svc:
         # Two full halls; the proctor is assigned to the first only.
-        exam = await create_exam(svc.client, svc.base_url, svc.admin_user, svc.admin_password, hall_rows=8, hall_cols=8, extra_halls=1)
+        exam = await create_exam(
+            svc.client,
+            svc.base_url,
+            svc.admin_user,
+            svc.admin_password,
+            hall_rows=8,
+            hall_cols=8,
+            extra_halls=1,
+        )
         own, other = exam.hall_ids[0], exam.hall_ids[1]
         admin = await svc.login()
         password = "proctor-own-" + secrets.token_hex(4)
-        r = await svc.client.post(f"{API}/users", json={"username": "p-own", "password": password, "display_name": "P", "role": "proctor", "hall_ids": [own]}, headers=admin)
+        r = await svc.client.post(
+            f"{API}/users",
+            json={
+                "username": "p-own",
+                "password": password,
+                "display_name": "P",
+                "role": "proctor",
+                "hall_ids": [own],
+            },
+            headers=admin,
+        )
         assert r.status_code == 201, r.text
-        logins = {"proctor": ("p-own", password), "support": (exam.support.username, exam.support.password),
-                  "lead": (exam.lead.username, exam.lead.password), "admin": (svc.admin_user, svc.admin_password)}
+        logins = {
+            "proctor": ("p-own", password),
+            "support": (exam.support.username, exam.support.password),
+            "lead": (exam.lead.username, exam.lead.password),
+            "admin": (svc.admin_user, svc.admin_password),
+        }
         headers = {}
         for role, (user, pw) in logins.items():
             headers[role] = await svc.login(user, pw)
@@ -147,7 +315,11 @@ async def expired_token_headers(w: World) -> dict[str, str]:
     h = await w.svc.login(*w.logins["proctor"])
     token = h["Authorization"].split(" ", 1)[1]
     async with w.svc.app.state.service.store.write() as conn:
-        await conn.execute(update(tokens).where(tokens.c.token_hash == token_hash(token)).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+        await conn.execute(
+            update(tokens)
+            .where(tokens.c.token_hash == token_hash(token))
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
     w.expired = h
     return h
 
@@ -156,15 +328,23 @@ async def prepare(w: World, op: Op, hall: str) -> dict[str, str]:
     """A target for the operation in ``hall``: fresh, in the state the operation needs."""
     fill = {"sid": w.exam.session_id, "hall": hall, "aid": "", "eid": ""}
     if op.needs == "session":
-        r = await w.svc.client.post(f"{API}/sessions", json={"title": "spare", "hall_ids": [hall]}, headers=w.admin)
+        r = await w.svc.client.post(
+            f"{API}/sessions", json={"title": "spare", "hall_ids": [hall]}, headers=w.admin
+        )
         assert r.status_code == 201, r.text
         fill["sid"] = r.json()["id"]
     elif op.needs != "none":
-        phone = await Phone(w.svc, w.exam.exam_code, w.free[hall].pop()).to_state("joined" if op.needs == "escalation" else op.needs)
+        phone = await Phone(w.svc, w.exam.exam_code, w.free[hall].pop()).to_state(
+            "joined" if op.needs == "escalation" else op.needs
+        )
         fill["aid"] = phone.attempt_id
         fill["device"] = phone.token
         if op.needs == "escalation":
-            r = await w.svc.client.post(f"{API}/escalations", json={"attempt_id": phone.attempt_id, "category": "no_paper", "note": "x"}, headers=w.headers["support"])
+            r = await w.svc.client.post(
+                f"{API}/escalations",
+                json={"attempt_id": phone.attempt_id, "category": "no_paper", "note": "x"},
+                headers=w.headers["support"],
+            )
             assert r.status_code == 201, r.text
             fill["eid"] = r.json()["id"]
     return fill
@@ -191,7 +371,11 @@ async def call(w: World, op: Op, caller: str, fill: dict[str, str], device_token
         headers = {"Authorization": f"Bearer {device_token}"}
     else:
         role = caller.split("/")[0]
-        headers = await w.svc.login(*w.logins[role]) if op.name == "POST /auth/logout" else w.headers[role]
+        headers = (
+            await w.svc.login(*w.logins[role])
+            if op.name == "POST /auth/logout"
+            else w.headers[role]
+        )
     path = API + _fill(op.path, fill)
     if op.stream:
         route, _, query = path.partition("?")
@@ -199,7 +383,9 @@ async def call(w: World, op: Op, caller: str, fill: dict[str, str], device_token
     body = _fill(op.body, fill)
     if op.name == "POST /users" and body:
         body["username"] = "u-" + secrets.token_hex(4)
-    r = await w.svc.client.request(op.method, path, json=body if op.method == "POST" else None, headers=headers)
+    r = await w.svc.client.request(
+        op.method, path, json=body if op.method == "POST" else None, headers=headers
+    )
     if r.status_code >= 400:
         err = r.json()["error"]
         assert err["code"] and err["message"], r.text
@@ -237,6 +423,14 @@ async def test_every_operation_for_every_caller(world: World) -> None:
 async def test_device_api_refuses_console_tokens(world: World) -> None:
     """The other direction: a user token of any role cannot speak for a phone."""
     for role in ROLES:
-        for path, body in [("heartbeat", {"phase": "answering"}), ("lock", {"reason": "call"}), ("submit", {"submission_id": "s", "answers": {}})]:
-            r = await world.svc.client.post(f"{API}/device/{path}", json=body, headers=world.headers[role])
-            assert r.status_code in (401, 403), f"{role} on /device/{path}: {r.status_code} {r.text}"
+        for path, body in [
+            ("heartbeat", {"phase": "answering"}),
+            ("lock", {"reason": "call"}),
+            ("submit", {"submission_id": "s", "answers": {}}),
+        ]:
+            r = await world.svc.client.post(
+                f"{API}/device/{path}", json=body, headers=world.headers[role]
+            )
+            assert r.status_code in (401, 403), (
+                f"{role} on /device/{path}: {r.status_code} {r.text}"
+            )

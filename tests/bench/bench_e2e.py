@@ -26,7 +26,7 @@ from .common import TESTS, Report, cpu_seconds, spread
 
 SIZES = {
     # phones, simulated minutes, speed-up
-    "tiny": {"halls": [60], "minutes": 6.0, "speed": 20.0},
+    "tiny": {"halls": [40], "minutes": 4.0, "speed": 30.0},
     "full": {"halls": [1000, 5000], "minutes": 12.0, "speed": 4.0},
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from . import exam
-from .storage import PRUNED_THROUGH, Store, attempts, events, service_meta, utcnow
+from .storage import PRUNED_THROUGH, Store, attempts, events, idempotency, service_meta, utcnow
 
 log = logging.getLogger("proctor_console.service")
 
@@ -158,6 +158,9 @@ async def pruned_through(conn: Any) -> int:
     return int(value or 0)
 
 
+IDEMPOTENCY_KEEP = timedelta(hours=24)
+
+
 async def prune_loop(store: Store, interval: float = 600.0) -> None:
     hours = os.environ.get("PROCTOR_EVENT_RETENTION_HOURS")
     try:
@@ -171,6 +174,9 @@ async def prune_loop(store: Store, interval: float = 600.0) -> None:
             count = await prune_events(store, retention)
             if count:
                 log.info("pruned %d telemetry events older than %s", count, retention)
+            async with store.write() as conn:
+                # A retry comes within minutes; a day-old Idempotency-Key is no longer needed.
+                await conn.execute(delete(idempotency).where(idempotency.c.created_at < utcnow() - IDEMPOTENCY_KEEP))
         except asyncio.CancelledError:
             raise
         except Exception:

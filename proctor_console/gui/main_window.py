@@ -140,6 +140,10 @@ class MainWindow(QObject):
         from .views.escalations import SupportViews
 
         self.support = SupportViews(self)
+        # Leads' look back: menu Review -> Summary / Replay (leads and support; gui/review_window.py).
+        from .review_window import ReviewMenu
+
+        self.review = ReviewMenu(self)
         # Messages to phones and force-submit (views/phone_talk.py).
         from .views.phone_talk import PhoneTalk
 

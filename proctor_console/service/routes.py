@@ -904,7 +904,10 @@ async def summary(sid: str, request: Request, actor: ActorDep, hall_id: str | No
         return await session_summary(conn, session, wanted)
 
 
-@router.get("/sessions/{sid}/export.csv", response_model=None, tags=["reports"])
+_CSV_ANSWER: dict[int | str, dict[str, Any]] = {200: {"description": "One row per candidate (UTF-8 with BOM).", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.get("/sessions/{sid}/export.csv", response_model=None, tags=["reports"], response_class=Response, responses=_CSV_ANSWER)
 async def export_csv(sid: str, request: Request, actor: ActorDep, hall_id: str | None = None) -> Response:
     from .reports import export_rows
 

@@ -5,9 +5,10 @@
 #   bash packaging/build-bundle.sh                  build
 #   bash packaging/build-bundle.sh --test           build, then run the bundle's smoke test
 #   bash packaging/build-bundle.sh --tar            build, then pack it as dist/proctor-console-VERSION-linux-ARCH.tar.gz
-#   bash packaging/build-bundle.sh --if-changed ... skip everything when packaging/,
+#   bash packaging/build-bundle.sh --if-changed --test  skip everything when packaging/,
 #       tests/packaging/, pyproject.toml and the installed packages are unchanged since
-#       the last good run on this machine (stamp in ~/.cache/proctor-console/)
+#       the last build that passed its smoke test on this machine (stamp in
+#       ~/.cache/proctor-console/bundle-stamp; CI runs this)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -29,7 +30,9 @@ for arg in "$@"; do
   esac
 done
 
-[ -x "$venv/bin/python" ] || bash packaging/bootstrap.sh setup
+# The bundle freezes what is installed: bring .venv up to pyproject.toml first
+# (quick when nothing changed).
+bash packaging/bootstrap.sh setup
 py="$venv/bin/python"
 
 # What the bundle is made of: our packaging files, the dependencies declared and
@@ -43,7 +46,7 @@ inputs_hash() {
 }
 if [ "$if_changed" = 1 ]; then
   want=$(inputs_hash)
-  if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then
+  if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ] && [ -x "$bundle/proctor-console" ]; then
     say "packaging and dependencies unchanged since the last good bundle build ($stamp_file): skipped"
     exit 0
   fi
@@ -114,7 +117,7 @@ if [ "$make_tar" = 1 ]; then
   tar -C "$here/dist" -czf "$tarball" proctor-console
   say "packed $tarball ($(du -h "$tarball" | cut -f1)): unpack anywhere, then proctor-console/install.sh"
 fi
-if [ "$if_changed" = 1 ]; then
+if [ "$if_changed" = 1 ] && [ "$run_test" = 1 ]; then  # the stamp means: built and smoke-tested
   mkdir -p "$(dirname "$stamp_file")"
   inputs_hash > "$stamp_file"
 fi

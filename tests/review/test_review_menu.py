@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QTableWidget
 from proctor_console.client.api import ConsoleApi
 from proctor_console.client.records import ExamSession, User
 from proctor_console.gui.main_window import MainWindow
-from proctor_console.gui.review_window import REPLAY_TAB, SUMMARY_TAB, ReviewMenu
+from proctor_console.gui.review_window import REPLAY_TAB, SUMMARY_TAB
 from proctor_console.gui.settings import ConsoleSettings
 from proctor_console.gui.tasks import TaskSet
 
@@ -62,8 +62,7 @@ def test_a_lead_opens_the_summary_and_the_replay(
     http = httpx.AsyncClient(timeout=30)
     win = _window(simulated_exam, "lead", tmp_path, http)
     qtbot.addWidget(win.window)
-    # The main window hooks the menu itself (main_window.py); otherwise hook it here.
-    menu = getattr(win, "review", None) or ReviewMenu(win)
+    menu = win.review  # hooked by the main window itself
     assert menu.menu.menuAction().isVisible()
 
     async def sign_in() -> None:
@@ -99,6 +98,6 @@ def test_a_proctor_has_no_review_menu(
     http = httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(503)))
     win = _window(simulated_exam, "proctor", tmp_path, http)
     qtbot.addWidget(win.window)
-    menu = getattr(win, "review", None) or ReviewMenu(win)
+    menu = win.review
     assert not menu.menu.menuAction().isVisible()
     _stop(win)

@@ -24,9 +24,22 @@ _SAMPLES_KEPT = 12
 class _Telemetry:
     battery: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=_SAMPLES_KEPT))
     seen: deque[float] = field(default_factory=lambda: deque(maxlen=_SAMPLES_KEPT))
+    # Flags are computed for every row every second, the samples change only with a
+    # heartbeat: keep the last answers, keyed by the samples they came from
+    # (the newest sample and the count identify them: timestamps only grow).
+    _drain: tuple[object, float | None] = (None, None)
+    _gap: tuple[object, float | None] = (None, None)
 
     def drain_per_min(self) -> float | None:
         """Least-squares slope of battery over time, percent per minute (drain > 0)."""
+        key = (len(self.battery), self.battery[-1]) if self.battery else 0
+        if self._drain[0] == key:
+            return self._drain[1]
+        value = self._compute_drain()
+        self._drain = (key, value)
+        return value
+
+    def _compute_drain(self) -> float | None:
         pts = list(self.battery)
         if len(pts) < 3 or pts[-1][0] - pts[0][0] < 60:
             return None
@@ -40,10 +53,13 @@ class _Telemetry:
         return -slope * 60.0
 
     def max_gap_s(self) -> float | None:
+        key = (len(self.seen), self.seen[-1]) if self.seen else 0
+        if self._gap[0] == key:
+            return self._gap[1]
         seen = list(self.seen)
-        if len(seen) < 2:
-            return None
-        return max(b - a for a, b in pairwise(seen))
+        value = max(b - a for a, b in pairwise(seen)) if len(seen) >= 2 else None
+        self._gap = (key, value)
+        return value
 
 
 class HallState:

@@ -5,6 +5,7 @@ keyring and settings in a temporary file."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import sys
 from collections.abc import Iterator
@@ -68,6 +69,14 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     # Let the cancellations run: qtbot-style processing of Qt events.
     for _ in range(20):
         qapp.processEvents()
+    # already_running=True made it "the running loop" of this thread: undo that, or
+    # every later asyncio.run() in this process fails ("cannot be called from a
+    # running event loop"). It was never run_forever()'d, so it may be closed now.
+    asyncio.events._set_running_loop(None)
+    with contextlib.suppress(RuntimeError, TypeError):
+        qapp.aboutToQuit.disconnect(loop._after_run_forever)
+    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+    loop.close()
     asyncio.set_event_loop(None)
     gc.collect()
     QTimer.singleShot(0, lambda: None)

@@ -82,7 +82,9 @@ class HallState:
         if held is not None and row.version <= held.version:
             return False
         self.rows[row.attempt_id] = row
-        tele = self._telemetry.setdefault(row.attempt_id, _Telemetry())
+        tele = self._telemetry.get(row.attempt_id)
+        if tele is None:  # (not setdefault: that builds two deques per update to throw away)
+            tele = self._telemetry[row.attempt_id] = _Telemetry()
         if row.last_seen is not None:
             ts = row.last_seen.timestamp()
             if not tele.seen or ts > tele.seen[-1]:

@@ -19,6 +19,9 @@ say() { printf 'bootstrap: %s\n' "$*" >&2; }
 apt_pkgs=(libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 libx11-6
   fonts-dejavu-core fonts-wqy-microhei
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0)
+# The tests also read PDFs (poppler), validate the desktop files, render the
+# icon, and store a token in a real Secret Service (gnome-keyring on D-Bus).
+[ "$what" = test ] && apt_pkgs+=(poppler-utils desktop-file-utils appstream librsvg2-bin gnome-keyring dbus)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${apt_pkgs[@]}"; do

@@ -126,6 +126,10 @@ class ParsedRow:
     problems: list[str] = field(default_factory=list)
 
 
+#: The most rows or columns a hall can have (the service refuses larger halls).
+MAX_HALL_SIDE = 200
+
+
 def parse_row(data: Any) -> ParsedRow:
     """Read a row from JSON data, keeping every field that makes sense.
 
@@ -181,4 +185,10 @@ def parse_row(data: Any) -> ParsedRow:
     if row.max_locks < 1:
         problems.append("max_locks is below 1")
         row.max_locks = 5
+    for name in ("seat_row", "seat_col"):
+        value = getattr(row, name)
+        if value is not None and not 1 <= value <= MAX_HALL_SIDE:
+            # No hall has this seat; drawn as it is, it would squash the seat map.
+            problems.append(f"{name} {value} is outside any hall")
+            setattr(row, name, None)
     return ParsedRow(row, problems)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPe
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...domain.flags import Severity
-from ...domain.rows import CandidateRow
+from ...domain.rows import MAX_HALL_SIDE, CandidateRow
 from ...domain.states import AttemptState
 from ..live_hall import LiveHall
 
@@ -82,12 +82,19 @@ class SeatMap(QWidget):
             self.update()
 
     def _grid(self) -> tuple[int, int]:
-        rows = self.rows
-        cols = self.columns
+        if self.rows and self.columns:
+            return self.rows, self.columns
+        rows = cols = 0
         for row in self.live.hall.rows.values():
-            rows = max(rows, row.seat_row or 0)
-            cols = max(cols, row.seat_col or 0)
+            if self._placeable(row, MAX_HALL_SIDE, MAX_HALL_SIDE):
+                rows = max(rows, row.seat_row or 0)
+                cols = max(cols, row.seat_col or 0)
         return rows, cols
+
+    @staticmethod
+    def _placeable(row: CandidateRow, rows: int, cols: int) -> bool:
+        """A seat inside the grid; one outside (bad data) is left to the table, not drawn."""
+        return bool(row.seat_row and row.seat_col and 1 <= row.seat_row <= rows and 1 <= row.seat_col <= cols)
 
     def _tile_rect(self, r: int, c: int, rows: int, cols: int) -> QRectF:
         gap = 3.0
@@ -98,7 +105,7 @@ class SeatMap(QWidget):
     def seat_at(self, pos: QPoint) -> CandidateRow | None:
         rows, cols = self._grid()
         for row in self.live.hall.rows.values():
-            if row.seat_row and row.seat_col and self._tile_rect(row.seat_row, row.seat_col, rows, cols).contains(pos.toPointF()):
+            if self._placeable(row, rows, cols) and self._tile_rect(row.seat_row or 0, row.seat_col or 0, rows, cols).contains(pos.toPointF()):
                 return row
         return None
 
@@ -128,9 +135,9 @@ class SeatMap(QWidget):
         bold = QFont(small)
         bold.setBold(True)
         for row in self.live.hall.rows.values():
-            if not row.seat_row or not row.seat_col:
+            if not self._placeable(row, rows, cols):
                 continue
-            rect = self._tile_rect(row.seat_row, row.seat_col, rows, cols)
+            rect = self._tile_rect(row.seat_row or 0, row.seat_col or 0, rows, cols)
             fill = QColor(_FILL[row.state])
             if stale:
                 fill = QColor("#e4e4e4")

@@ -25,6 +25,7 @@ from ..domain.states import AttemptState
 from .models.attention import AttentionModel, attention_entries
 from .models.candidates import CandidateFilterProxy, CandidateTableModel
 
+_KNOWN_STATES = {state.value for state in AttemptState}
 log = logging.getLogger("proctor.hall")
 
 FLUSH_INTERVAL_MS = 75
@@ -110,6 +111,12 @@ class LiveHall(QObject):
                 continue
             if result.problems:
                 log.warning("row %s: %s", result.row.attempt_id, "; ".join(result.problems))
+                if isinstance(item.get("state"), str) and item["state"] not in _KNOWN_STATES:
+                    # A state this console does not know (a newer service): keep the last
+                    # known one rather than show a present candidate as absent.
+                    held = self.hall.rows.get(result.row.attempt_id)
+                    if held is not None:
+                        result.row.state = held.state
             parsed.append(result.row)
         if reset:
             self._pending = parsed

@@ -88,9 +88,9 @@ def test_malformed_unknown_missing_wrong_and_absurd_rows(qtbot: Any, caplog: Any
     assert live.table.row_by_id("a5").state is AttemptState.LOCKED
     assert live.table.row_by_id("a8").state is AttemptState.LOCKED, "an older version never wins"
     assert live.table.row_by_id("a3").battery_pct is None, "900 % is not shown as a battery level"
-    assert (
-        live.table.row_by_id("a4").lock_count == 0 and live.table.row_by_id("a4").name == "考生4"
-    )  # the readable fields stay
+    a4 = live.table.row_by_id("a4")
+    assert a4.lock_count == 0 and a4.name == "考生4"  # the readable fields stay
+    assert a4.state is AttemptState.ANSWERING, "an unknown state keeps the last known one"
     assert live.table.row_by_id("new1") is not None
     assert live.table.rowCount() == 13
     # What could not be read is counted and logged, each with a reason.

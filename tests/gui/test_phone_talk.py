@@ -64,6 +64,9 @@ def console(qloop, qtbot, settings: ConsoleSettings, memory_keyring) -> Iterator
     for flow, http, tasks in made:
         flow.shutdown()
         if flow.window is not None:
+            # Timers that would start requests after the test's loop is gone.
+            for timer in (flow.window.clock_timer, flow.window.support.timer, flow.window.support.refresh_timer):
+                timer.stop()
             flow.window.window.close()
         closing = asyncio.ensure_future(_close(tasks, http))
         qtbot.waitUntil(closing.done, timeout=10_000)

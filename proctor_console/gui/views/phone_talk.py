@@ -404,8 +404,8 @@ class PhoneTalk(QObject):
             view_menu.addAction(self.dock.toggleViewAction())
         self.timer = QTimer(self)
         self.timer.setInterval(self.CHECK_MS)
-        self.timer.timeout.connect(self._check_deliveries)
-        self.timer.start()
+        self.timer.timeout.connect(self._check_deliveries)  # runs only while a message waits
+        main.closed.connect(self.timer.stop)
 
     # -- whom --------------------------------------------------------------------
 
@@ -464,6 +464,7 @@ class PhoneTalk(QObject):
             self._reload_detail(aid)
         if done:
             self.dock.show()
+            self.timer.start()
             self.main.status(
                 self.tr("Message sent to %1 phone(s); it shows with their next heartbeat.").replace("%1", str(done))
             )
@@ -477,6 +478,9 @@ class PhoneTalk(QObject):
     def _check_deliveries(self) -> None:
         """Read the timeline of candidates with undelivered messages whenever their row changed."""
         waiting = {m.attempt_id for m in self.sent.values() if m.delivered_at is None}
+        if not waiting:
+            self.timer.stop()
+            return
         for aid in waiting:
             row = self.main.live.table.row_by_id(aid)
             version = row.version if row is not None else None

@@ -1405,6 +1405,10 @@
         <translation>手机在下一次心跳（5–10 秒）时显示消息；控制台会显示送达时间。</translation>
     </message>
     <message>
+        <source>%1 of these phones are offline now: they get the message when they are back.</source>
+        <translation>其中 %1 部手机目前离线：恢复联网后才会收到消息。</translation>
+    </message>
+    <message>
         <source>(choose a preset)</source>
         <translation>（选择预设消息）</translation>
     </message>

@@ -280,3 +280,14 @@ def test_offline_code_on_request_for_a_phone_that_looks_online(console, qtbot, e
     assert r.status_code == 200, r.text
     qtbot.waitUntil(lambda: window.live.hall.rows[aid].last_unlock_mode == "offline", timeout=WAIT_MS)
     phone.close()
+
+
+def test_the_dialog_says_when_recipients_are_offline(qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+    dialog = MessageDialog(["3-4 · 2026001 张三", "3-5 · 2026002 李四"], MessagePresets(settings.store), offline=1)
+    qtbot.addWidget(dialog.dialog)
+    dialog.dialog.show()
+    assert dialog.offlineLabel.isVisible() and dialog.offlineLabel.text().startswith("1 of these phones are offline")
+    online = MessageDialog(["3-4 · 2026001 张三"], MessagePresets(settings.store))
+    qtbot.addWidget(online.dialog)
+    online.dialog.show()
+    assert not online.offlineLabel.isVisible()

@@ -96,7 +96,13 @@ def _names(descriptions: Sequence[str], limit: int = 8) -> str:
 class MessageDialog(QObject):
     """``messageDialog``: to whom, a preset or own text (≤ 200 characters), Send."""
 
-    def __init__(self, descriptions: Sequence[str], presets: MessagePresets, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        descriptions: Sequence[str],
+        presets: MessagePresets,
+        parent: QWidget | None = None,
+        offline: int = 0,
+    ) -> None:
         super().__init__(parent)
         self.presets = presets
         d = self.dialog = QDialog(parent)
@@ -142,12 +148,23 @@ class MessageDialog(QObject):
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
+        self.offlineLabel = QLabel(d)
+        self.offlineLabel.setObjectName("offlineLabel")
+        self.offlineLabel.setWordWrap(True)
+        self.offlineLabel.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.offlineLabel.setText(
+            self.tr("%1 of these phones are offline now: they get the message when they are back.").replace(
+                "%1", str(offline)
+            )
+        )
+        self.offlineLabel.setVisible(offline > 0)
         layout = QVBoxLayout(d)
         layout.addWidget(self.recipientsLabel)
         layout.addLayout(presetRow)
         layout.addWidget(self.messageEdit)
         layout.addLayout(editRow)
         layout.addWidget(hint)
+        layout.addWidget(self.offlineLabel)
         layout.addWidget(self.buttonBox)
         self.buttonBox.accepted.connect(d.accept)
         self.buttonBox.rejected.connect(d.reject)
@@ -439,7 +456,10 @@ class PhoneTalk(QObject):
         if not joined:
             self.main.status(self.tr("Select a candidate who has joined first."))
             return None
-        dialog = MessageDialog([self.main.monitor.describe(a) for a in joined], self.presets, self.main.window)
+        offline = sum(self.main.code_mode(a) == "offline" for a in joined)  # no network now
+        dialog = MessageDialog(
+            [self.main.monitor.describe(a) for a in joined], self.presets, self.main.window, offline=offline
+        )
         dialog.dialog.accepted.connect(
             lambda: self.main.tasks.start(self._send(joined, dialog.text), "message")
         )

@@ -451,6 +451,8 @@ def _heartbeat_answer(a: dict[str, Any], commands: list[dict[str, Any]], now: da
 
 @router.post("/device/heartbeat", response_model=None, tags=["device"])
 async def device_heartbeat(body: HeartbeatBody, request: Request, aid: DeviceDep) -> dict[str, Any]:
+    """Telemetry and phase; answers ``commands`` for the phone: ``{type: "unlock", id}``,
+    ``{type: "message", id, text}`` and ``{type: "help_ack", id}`` (a proctor is on the way)."""
     svc = service(request)
     now = utcnow()
     telemetry = _heartbeat_telemetry(body, now)

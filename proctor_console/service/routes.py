@@ -595,6 +595,8 @@ async def snapshot(sid: str, request: Request, actor: ActorDep, hall_id: str | N
     return {"cursor": cursor, "server_time": format_time(utcnow()), "session": exam.session_json(session), "candidates": [exam.row_json(dict(r)) for r in rows]}
 
 
+#: Cursors are 64-bit integers in storage; a larger one is a 422, not a database error.
+MAX_CURSOR = 2**63 - 1
 KEEPALIVE_SECONDS = 10.0
 POLL_SECONDS = 0.15
 
@@ -604,7 +606,7 @@ async def event_stream(
     sid: str,
     request: Request,
     actor: ActorDep,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_CURSOR)] = None,
     hall_id: str | None = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -750,7 +752,7 @@ async def session_log(
     sid: str,
     request: Request,
     actor: ActorDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 5000,
     include_rows: bool = False,
     hall_id: str | None = None,

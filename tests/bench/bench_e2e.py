@@ -71,7 +71,7 @@ async def _one_hall(phones: int, minutes: float, speed: float, report: Report) -
             cpu0, wall0, console0 = cpu_seconds(svc.proc.pid), time.perf_counter(), time.process_time()
             sim = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "proctor_console.cli", "simulate", "--server", svc.base_url, "--exam-code", exam.exam_code,
-                "--candidates-file", str(roster), "--scenario", "rough", "--speed", str(speed), "--duration", str(minutes), "--quiet",
+                "--candidates-file", str(roster), "--scenario", str(Path(__file__).with_name("bench-locks.toml")), "--speed", str(speed), "--duration", str(minutes), "--quiet",
                 cwd=str(TESTS.parent), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             )  # fmt: skip
             out, _ = await sim.communicate()
@@ -87,9 +87,9 @@ async def _one_hall(phones: int, minutes: float, speed: float, report: Report) -
         report.rows.append({"phones": phones, "locks_seen": s["n"], "p50_ms": s["p50_ms"], "p95_ms": s["p95_ms"], "p99_ms": s["p99_ms"],
                             "max_ms": s["max_ms"], "wall_s": round(wall), "svc_cpu_busy": round(svc_cpu / wall, 2),
                             "console_cpu_busy": round(console_cpu / wall, 2)})  # fmt: skip
-        report.notes.append(f"{phones} phones, simulator summary: {out.decode(errors='replace').strip().splitlines()[-1][:200] if out.strip() else '-'}")
+        report.notes.append(f"{phones} phones, simulator summary: {' | '.join(out.decode(errors='replace').strip().splitlines()[-4:])[:600] if out.strip() else '-'}")
         if phones >= 5000:
-            report.target("lock commit → console model at 5,000 phones, p95 (ms)", s["p95_ms"], "< 300", s["p95_ms"] < 300)
+            report.target("lock commit → console model at 5,000 phones, p95 (ms)", s["p95_ms"] if s["n"] else "no locks seen", "< 300", s["n"] >= 20 and s["p95_ms"] < 300)
         live.deleteLater()
 
 

@@ -28,6 +28,7 @@ from .common import Report, peak_rss_mb, spread
 
 SIZES = {
     "tiny": {"rows": 2_000, "rates": [500, 2_000], "seconds": 1.0},
+    "profile": {"rows": 20_000, "rates": [8_000], "seconds": 10.0},
     "full": {"rows": 20_000, "rates": [500, 2_000, 8_000], "seconds": 30.0},
 }
 FEED_TICK_MS = 10

@@ -48,12 +48,18 @@ def run(size: str) -> Report:
         exam = asyncio.run(seed())
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "BENCH_PASSWORD": exam.proctor.password,
                "XDG_CONFIG_HOME": str(Path(tmp) / "config"), "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
-               "XDG_DATA_HOME": str(Path(tmp) / "data"), "XDG_STATE_HOME": str(Path(tmp) / "state")}  # fmt: skip
+               "XDG_DATA_HOME": str(Path(tmp) / "data"), "XDG_STATE_HOME": str(Path(tmp) / "state"),
+               # An installed console has its bytecode (pip compiles it); a checkout with
+               # PYTHONDONTWRITEBYTECODE would compile every module at each launch.
+               "PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache")}  # fmt: skip
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         totals: list[float] = []
-        for n in range(int(cfg["runs"])):
+        for n in range(-1, int(cfg["runs"])):  # run 0 (not counted) writes the bytecode: a cold start
             launched = time.time()
+            spy = [str(Path(sys.executable).with_name("py-spy")), "record", "-r", "200", "-f", "raw", "-o",
+                   str(Path(os.environ["BENCH_PROFILE"]) / f"startup-{n + 1}.txt"), "--"] if os.environ.get("BENCH_PROFILE") else []  # fmt: skip
             done = subprocess.run(
-                [sys.executable, "-m", "tests.bench.startup_child", svc.base_url, exam.proctor.username, exam.session_id, str(rows)],
+                [*spy, sys.executable, "-m", "tests.bench.startup_child", svc.base_url, exam.proctor.username, exam.session_id, str(rows)],
                 cwd=TESTS.parent, env=env, capture_output=True, text=True, timeout=120,
             )  # fmt: skip
             lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -64,8 +70,9 @@ def run(size: str) -> Report:
             def ms(key: str, marks: dict[str, float] = marks, launched: float = launched) -> float:
                 return round((marks[key] - launched) * 1000, 1) if key in marks else 0.0
 
-            totals.append(ms("populated"))
-            report.rows.append({"run": n + 1, "python_up_ms": ms("python_started"), "imported_ms": ms("console_imported"),
+            if n >= 0:
+                totals.append(ms("populated"))
+            report.rows.append({"run": n + 1 if n >= 0 else "cold", "python_up_ms": ms("python_started"), "imported_ms": ms("console_imported"),
                                 "hall_shown_ms": ms("hall_shown"), "populated_ms": ms("populated")})  # fmt: skip
     median = round(percentile(totals, 50))
     report.rows.append({"run": "median", "populated_ms": median})

@@ -277,11 +277,14 @@ async def import_roster(sid: str, request: Request, actor: ActorDep) -> dict[str
     raw = await request.body()
     ctype = request.headers.get("content-type", "").lower()
     if "csv" in ctype or "text/plain" in ctype:
-        rows = admin.parse_roster_csv(raw.decode("utf-8"))
+        try:
+            rows = admin.parse_roster_csv(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, csv.Error):
+            raise ApiError(400, "bad_csv", "The roster is not readable CSV in UTF-8; save it as CSV UTF-8 with a header row.") from None
     else:
         try:
             data = json.loads(raw or b"null")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nesting too deep
             raise ApiError(400, "bad_json", "The body is not valid JSON; send {rows: [...]} or text/csv.") from None
         if not isinstance(data, dict) or not isinstance(data.get("rows"), list):
             raise ApiError(422, "validation_error", "Send {\"rows\": [...]} with one object per candidate, or text/csv.", fields=[{"field": "rows", "problem": "is missing"}])

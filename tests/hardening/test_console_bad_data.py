@@ -40,6 +40,12 @@ def good_row(i: int, version: int = 1, **changes: Any) -> dict[str, Any]:
     return row
 
 
+def row(live: LiveHall, attempt_id: str) -> CandidateRow:
+    found = live.table.row_by_id(attempt_id)
+    assert found is not None, f"{attempt_id} is not in the table"
+    return found
+
+
 def shown_monitor(qtbot: Any) -> tuple[LiveHall, HallMonitor]:
     live = LiveHall(clock=lambda: NOW)
     live.feed_rows([good_row(i) for i in range(12)], reset=True)  # a 3 x 4 hall
@@ -85,10 +91,10 @@ def test_malformed_unknown_missing_wrong_and_absurd_rows(qtbot: Any, caplog: Any
     qtbot.wait(50)
 
     # What could be shown is shown.
-    assert live.table.row_by_id("a5").state is AttemptState.LOCKED
-    assert live.table.row_by_id("a8").state is AttemptState.LOCKED, "an older version never wins"
-    assert live.table.row_by_id("a3").battery_pct is None, "900 % is not shown as a battery level"
-    a4 = live.table.row_by_id("a4")
+    assert row(live, "a5").state is AttemptState.LOCKED
+    assert row(live, "a8").state is AttemptState.LOCKED, "an older version never wins"
+    assert row(live, "a3").battery_pct is None, "900 % is not shown as a battery level"
+    a4 = row(live, "a4")
     assert a4.lock_count == 0 and a4.name == "考生4"  # the readable fields stay
     assert a4.state is AttemptState.ANSWERING, "an unknown state keeps the last known one"
     assert live.table.row_by_id("new1") is not None
@@ -125,7 +131,7 @@ def test_an_event_storm_keeps_the_console_responsive(qtbot: Any) -> None:
     longest = 0.0
     started = time.monotonic()
     for v in range(2, rounds + 2):
-        batch = [
+        batch: list[Any] = [
             good_row(
                 i,
                 version=v,
@@ -143,7 +149,7 @@ def test_an_event_storm_keeps_the_console_responsive(qtbot: Any) -> None:
         qtbot.wait(1)  # the event loop runs between batches, as it does with the feed
     total = time.monotonic() - started
     # 24,000 row updates plus garbage: every row at its newest version, no batch that freezes the UI.
-    assert all(live.table.row_by_id(f"a{i}").version == rounds + 1 for i in range(n_candidates))
+    assert all(row(live, f"a{i}").version == rounds + 1 for i in range(n_candidates))
     assert live.dropped_events == 2 * rounds
     assert longest < 1.5, f"one batch of {n_candidates} rows took {longest:.2f} s"
     assert total < 60

@@ -193,8 +193,19 @@ class MainWindow(QObject):
         for name, splitter in self._splitters().items():
             self.settings.save_splitter_state(name, splitter.saveState())
         self.settings.sync()
-        self.stop_feed()
+        self.stop()
         self.closed.emit()
+
+    def stop(self) -> None:
+        """The window is done: no feed, and no timer of it (or of its parts) fires again."""
+        import shiboken6
+
+        self.stop_feed()
+        timers = self.findChildren(QTimer)
+        if shiboken6.isValid(self.window):
+            timers += self.window.findChildren(QTimer)
+        for timer in timers:
+            timer.stop()
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"hall": self.monitor.splitter, "left": self.monitor.leftSplitter}

@@ -63,12 +63,16 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    # Let the cancellations run: qtbot-style processing of Qt events.
-    for _ in range(20):
-        qapp.processEvents()
+    # Cancel what is left and let the cancellations run (every task must have
+    # started, or its coroutine is reported "never awaited" in a later test).
+    for _ in range(50):
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        if not pending:
+            break
+        for task in pending:
+            task.cancel()
+        for _ in range(5):
+            qapp.processEvents()
     # already_running=True made it "the running loop" of this thread: undo that, or
     # every later asyncio.run() in this process fails ("cannot be called from a
     # running event loop"). It was never run_forever()'d, so it may be closed now.

@@ -800,7 +800,9 @@ async def work_escalation(
     a = await load_attempt(conn, e["attempt_id"])
     now = utcnow()
     if action == "comment":
-        if actor.role is not Role.SUPPORT and not (actor.role is Role.PROCTOR and actor.sees_hall(e["hall_id"])):
+        if actor.role is Role.PROCTOR and not actor.sees_hall(e["hall_id"]):
+            raise ApiError(403, "wrong_hall", "This escalation is from a hall you are not assigned to.")
+        if actor.role not in (Role.SUPPORT, Role.PROCTOR):
             raise ApiError(403, "role_not_allowed", "Only support staff and the hall's proctors can comment.")
         comments = [*list(e["comments"] or []), {"by": actor.username, "at": format_time(now), "text": text_}]
         changes: dict[str, Any] = {"comments": comments}

@@ -362,7 +362,10 @@ def _fill(value: Any, fill: dict[str, str]) -> Any:
     return value
 
 
-async def call(w: World, op: Op, caller: str, fill: dict[str, str], device_token: str) -> int:
+async def call(
+    w: World, op: Op, caller: str, fill: dict[str, str], device_token: str
+) -> tuple[int, str]:
+    """The status and, for an error, its code."""
     if caller == "no token":
         headers: dict[str, str] = {}
     elif caller == "expired token":
@@ -379,19 +382,34 @@ async def call(w: World, op: Op, caller: str, fill: dict[str, str], device_token
     path = API + _fill(op.path, fill)
     if op.stream:
         route, _, query = path.partition("?")
-        return await response_status(w.svc.app, op.method, route, headers, query)
+        return await response_status(w.svc.app, op.method, route, headers, query), ""
     body = _fill(op.body, fill)
     if op.name == "POST /users" and body:
         body["username"] = "u-" + secrets.token_hex(4)
     r = await w.svc.client.request(
         op.method, path, json=body if op.method == "POST" else None, headers=headers
     )
+    code = ""
     if r.status_code >= 400:
         err = r.json()["error"]
         assert err["code"] and err["message"], r.text
+        code = err["code"]
     if op.name == "batch unlock" and r.status_code == 200:
-        return int(r.json()["results"][0]["http_status"])  # the batch answers per attempt
-    return r.status_code
+        result = r.json()["results"][0]  # the batch answers per attempt
+        return int(result["http_status"]), result.get("error", {}).get("code", "")
+    return r.status_code, code
+
+
+def expected_code(op: Op, caller: str) -> str | None:
+    """The error code that says why, where it is unambiguous (None: any code)."""
+    if caller in ("no token", "expired token"):
+        return "unauthorized"
+    if caller == "device token":
+        return "device_token"
+    role, where = caller.split("/")
+    if role in op.allowed and role == "proctor" and where == "other" and op.hall_scoped:
+        return "wrong_hall"
+    return None
 
 
 async def test_every_operation_for_every_caller(world: World) -> None:
@@ -412,10 +430,14 @@ async def test_every_operation_for_every_caller(world: World) -> None:
                 if key not in shared:
                     shared[key] = await prepare(w, op, hall)
                 fill = shared[key]
-            got = await call(w, op, caller, fill, fill.get("device") or device.token)
+            got, code = await call(w, op, caller, fill, fill.get("device") or device.token)
             checked += 1
             if got != want:
                 wrong.append(f"{op.name} as {caller}: expected {want}, got {got}")
+            elif (want_code := expected_code(op, caller)) and code and code != want_code:
+                wrong.append(
+                    f"{op.name} as {caller}: expected {want} {want_code}, got {got} {code}"
+                )
     assert not wrong, "\n".join(wrong)
     assert checked == len(OPS) * len(CALLERS)
 

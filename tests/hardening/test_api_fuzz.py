@@ -8,7 +8,7 @@ X-Server-Time on every answer, and the response conforms to the OpenAPI document
 
 Bounded: PROCTOR_FUZZ_EXAMPLES examples per operation (default 3). A deeper run:
 
-    PROCTOR_FUZZ_EXAMPLES=200 .venv/bin/pytest tests/hardening/test_api_fuzz.py -p no:randomly
+    PROCTOR_FUZZ_EXAMPLES=200 .venv/bin/pytest tests/hardening/test_api_fuzz.py --timeout=0
 """
 
 from __future__ import annotations

@@ -586,11 +586,11 @@
     <name>EscalationPage</name>
     <message>
         <source>Show in the hall</source>
-        <translation type="unfinished"></translation>
+        <translation>在考场中显示</translation>
     </message>
     <message>
         <source>Select the candidate in the hall&apos;s table and open the detail</source>
-        <translation type="unfinished"></translation>
+        <translation>在考场表格中选中该考生并打开详情</translation>
     </message>
     <message>
         <source>Claim</source>

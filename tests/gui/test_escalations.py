@@ -388,3 +388,21 @@ def test_support_resets_locks_and_extends_and_a_lead_only_reads(console, qtbot, 
     assert whys["Lock count reset"] == "locks caused by a faulty phone"
     assert whys["Time extended"] == "time lost to the faulty phone"
     phone.close()
+
+
+def test_support_views_speak_chinese(qapp) -> None:  # type: ignore[no-untyped-def]
+    from proctor_console.gui.i18n import install_translation
+    from proctor_console.gui.views.escalations import EscalationPage, EscalationQueue, action_title
+
+    try:
+        assert install_translation("zh_CN")
+        queue = EscalationQueue(EscalationTableModel(), 5)
+        page = EscalationPage(support_rights(Role.SUPPORT))
+        assert queue.model.headerData(EscalationColumn.CATEGORY, Qt.Orientation.Horizontal) == "类别"
+        assert queue.statusCombo.itemText(0) == "未解决"
+        assert page.claimButton.text() == "受理" and page.resolveButton.text() == "解决"
+        assert action_title(REOPEN) == "重新开放已提交的试卷？"
+        queue.deleteLater()
+        page.deleteLater()
+    finally:
+        install_translation("en")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -20,12 +21,32 @@ class TaskSet:
 
     def start(
         self, coro: Coroutine[Any, Any, Any], name: str, *, replace: bool = False
-    ) -> asyncio.Task[Any]:
+    ) -> asyncio.Task[Any] | None:
+        """Run ``coro`` as a held task; None when no event loop runs any more.
+
+        A timer or a late signal can fire while the window closes, after the
+        loop is gone: the work is dropped (and its coroutine closed, so it is
+        not reported as never awaited) instead of failing.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # qasync's loop may be set as current without "running" (nested Qt loops).
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                try:
+                    loop = asyncio.get_event_loop_policy().get_event_loop()
+                except RuntimeError:
+                    loop = None
+        if loop is None or loop.is_closed():
+            coro.close()
+            log.info("task %s not started: the event loop has ended", name)
+            return None
         if replace:
             previous = self._named.get(name)
             if previous is not None and not previous.done():
                 previous.cancel()
-        task = asyncio.ensure_future(coro)
+        task = asyncio.ensure_future(coro, loop=loop)
         task.set_name(name)
         self._tasks.add(task)
         self._named[name] = task

@@ -1830,43 +1830,43 @@
     </message>
     <message>
         <source>Review — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>复盘 — %1</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>汇总</translation>
     </message>
     <message>
         <source>Replay</source>
-        <translation type="unfinished"></translation>
+        <translation>回放</translation>
     </message>
     <message>
         <source>&amp;Review</source>
-        <translation type="unfinished"></translation>
+        <translation>复盘(&amp;R)</translation>
     </message>
     <message>
         <source>&amp;Summary…</source>
-        <translation type="unfinished"></translation>
+        <translation>汇总(&amp;S)…</translation>
     </message>
     <message>
         <source>&amp;Replay…</source>
-        <translation type="unfinished"></translation>
+        <translation>回放(&amp;R)…</translation>
     </message>
     <message>
         <source>Open a session first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先打开一场考试。</translation>
     </message>
     <message>
         <source>Loading the exam&apos;s event log…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载本场考试的事件记录…</translation>
     </message>
     <message>
         <source>Cannot load the review: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载复盘：%1</translation>
     </message>
     <message>
         <source>Review of %1 loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>已加载 %1 的复盘。</translation>
     </message>
 </context>
 <context>

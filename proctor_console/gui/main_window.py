@@ -27,6 +27,7 @@ from ..client.feed import FeedStatus, LiveFeed
 from ..client.records import ExamSession, User
 from ..domain.flags import Flag
 from ..domain.states import ACTING_ROLES, AttemptState, EscalationCategory, Role
+from .alerts import Alert, AlertDesk
 from .forms import load_form
 from .labels import flag_text
 from .live_hall import ConnectionView, LiveHall
@@ -118,7 +119,11 @@ class MainWindow(QObject):
         self.monitor.selectionChanged.connect(self._selection_changed)
         self.monitor.contextActionsRequested.connect(self._fill_context_menu)
         self.live.unlockConfirmed.connect(self._unlock_confirmed)
-        self.live.alertRaised.connect(self._alert)
+        # Alerts go through the desk, which turns a lock storm into one alert (gui/alerts.py).
+        self.alert_desk = AlertDesk(parent=self)
+        self.live.alertRaised.connect(self.alert_desk.add)
+        self.alert_desk.alertReady.connect(self._alert)
+        self.monitor.stormButton.clicked.connect(self.unlock_storm)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.window.windowIcon(), self.window)
@@ -426,14 +431,59 @@ class MainWindow(QObject):
         if self.detail.attempt_id == attempt_id:
             self.show_details(attempt_id)
 
-    def _alert(self, attempt_id: str, flag_name: str) -> None:
-        """A new lock, stuck submission or auto-submit: tray notification and optional sound."""
-        text = f"{flag_text(Flag(flag_name))}: {self.monitor.describe(attempt_id)}"
+    def _alert(self, alert: Alert) -> None:
+        """A new lock, stuck submission or auto-submit (or a storm of locks):
+        tray notification and optional sound."""
+        if alert.storm:
+            text = (
+                self.tr("%1 phones locked in %2 s")
+                .replace("%1", str(len(alert.attempt_ids)))
+                .replace("%2", f"{alert.window_s:g}")
+            )
+            self._show_storm()
+        else:
+            text = f"{flag_text(Flag(alert.flag))}: {self.monitor.describe(alert.attempt_ids[0])}"
         self.alerts.append(text)
         if self.tray is not None and not self.window.isActiveWindow():
             self.tray.showMessage(self.tr("Proctor Console"), text, QSystemTrayIcon.MessageIcon.Warning, 8000)
         if self.settings.sound:
             QApplication.beep()
+
+    def storm_locked_ids(self) -> list[str]:
+        """The last storm's candidates that are still locked."""
+        return [
+            aid
+            for aid in self.alert_desk.coalescer.storm_ids
+            if (row := self.live.table.row_by_id(aid)) is not None and row.is_locked
+        ]
+
+    def _show_storm(self) -> None:
+        locked = self.storm_locked_ids()
+        button = self.monitor.stormButton
+        acting = self.actions["actionUnlock"].isVisible()
+        if not locked or not acting:
+            button.hide()
+            return
+        button.setText(
+            self.tr("Lock storm: %1 still locked — unlock all with one reason…").replace("%1", str(len(locked)))
+        )
+        button.show()
+
+    def unlock_storm(self) -> UnlockConfirm | None:
+        """One action for a storm: confirm a reason, then one batch unlock for all still locked."""
+        ids = self.storm_locked_ids()
+        if not ids:
+            self.monitor.stormButton.hide()
+            self.status(self.tr("No phone of the lock storm is still locked."))
+            return None
+        confirm = UnlockConfirm([self.monitor.describe(a) for a in ids], "push", self.window)
+        confirm.dialog.accepted.connect(
+            lambda: self.tasks.start(self._unlock_push(ids, confirm.reason), "unlock-storm")
+        )
+        confirm.dialog.accepted.connect(self.monitor.stormButton.hide)
+        confirm.dialog.open()
+        self._last_dialog = confirm
+        return confirm
 
     def ack_help(self) -> None:
         aid = self.monitor.current_id()
@@ -522,6 +572,8 @@ class MainWindow(QObject):
 
     def _every_second(self) -> None:
         self.monitor.update_clock()
+        if self.monitor.stormButton.isVisible():
+            self._show_storm()
         if self.detail.attempt_id is not None and self.detailDock.isVisible():
             row = self.live.table.row_by_id(self.detail.attempt_id)
             if row is not None:

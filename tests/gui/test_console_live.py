@@ -154,7 +154,8 @@ def test_lock_shows_then_unlock_by_push(console, qtbot, exam, service) -> None: 
     att = window.live.attention
     qtbot.waitUntil(lambda: att.rowCount() >= 1 and att.index(0, 0).data() == cand.seat, timeout=WAIT_MS)
     assert att.index(0, AttentionColumn.ACTION).data() == "Unlock (U)"
-    assert any(cand.seat in alert and "Locked" in alert for alert in window.alerts)
+    # A lock is held a moment (a storm of them is one alert), then told alone.
+    qtbot.waitUntil(lambda: any(cand.seat in alert and "Locked" in alert for alert in window.alerts), timeout=WAIT_MS)
     assert window.monitor.state_buttons[AttemptState.LOCKED].text().endswith("1")
 
     # N selects it; U asks to confirm with a preset reason; OK pushes the unlock.

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -152,6 +153,12 @@ class HallMonitor(QWidget):
         attention_layout = QVBoxLayout(attention_box)
         attention_layout.setContentsMargins(0, 0, 0, 0)
         attention_layout.addWidget(self.attentionTitle)
+        # A lock storm: one line and one action for all of them (the main window fills it in).
+        self.stormButton = QPushButton(self)
+        self.stormButton.setObjectName("stormButton")
+        self.stormButton.setStyleSheet("font-weight: bold; padding: 4px;")
+        self.stormButton.hide()
+        attention_layout.addWidget(self.stormButton)
         attention_layout.addWidget(self.attentionList)
 
         # -- candidate table -------------------------------------------------------

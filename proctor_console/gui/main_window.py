@@ -241,7 +241,23 @@ class MainWindow(QObject):
             mine = [h for h in session.hall_ids if h in self.user.hall_ids]
             hall_id = mine[0] if len(mine) == 1 else None
         self.hall_id = hall_id
+        self.monitor.seatMap.set_hall_size(0, 0)
+        seat_hall = hall_id or (session.hall_ids[0] if len(session.hall_ids) == 1 else None)
+        if seat_hall is not None:
+            self.tasks.start(self._load_hall_size(seat_hall), "hall-size", replace=True)
         self.start_feed()
+
+    async def _load_hall_size(self, hall_id: str) -> None:
+        """The seat map's grid is the hall's rows x columns (empty seats shown as empty).
+        Several halls at once share seat numbers, so then the map keeps its own guess."""
+        try:
+            halls = await self.api.halls()
+        except ConsoleError as exc:
+            log.info("hall size unknown (%s); the seat map guesses from the seats", exc)
+            return
+        hall = next((h for h in halls if h.id == hall_id), None)
+        if hall is not None and hall.id == (self.hall_id or hall_id):
+            self.monitor.seatMap.set_hall_size(hall.rows, hall.columns)
 
     def start_feed(self) -> None:
         assert self.session is not None

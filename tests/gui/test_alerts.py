@@ -1,5 +1,6 @@
 """Alerts: a storm of locks is one alert that says so, with one action for all
-of them; single locks and other alerts are told one by one."""
+of them; single locks and other alerts are told one by one. Also here (same
+main window fixture): opening a session sizes the seat map to its hall."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QDialog
 
 from proctor_console.client.api import ConsoleApi
-from proctor_console.client.records import User
+from proctor_console.client.records import ExamSession, User
 from proctor_console.domain.flags import Flag
 from proctor_console.domain.states import AttemptState
 from proctor_console.gui.alerts import AlertCoalescer
@@ -59,6 +60,8 @@ def window(qtbot, settings, qloop) -> Any:  # type: ignore[no-untyped-def]
         if request.url.path.endswith("/attempts/unlock"):
             ids = json.loads(request.content)["attempt_ids"]
             return httpx.Response(200, json={"results": [{"attempt_id": a, "status": "queued"} for a in ids]})
+        if request.url.path.endswith("/halls"):
+            return httpx.Response(200, json={"halls": [{"id": "h1", "name": "Hall 1", "rows": 30, "columns": 40}]})
         return httpx.Response(503)
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
@@ -99,3 +102,10 @@ def test_lock_storm_in_the_console_is_one_alert_and_one_batch_unlock(window, qtb
     assert body["reason"] and body["mode"] == "push"
     assert not window.monitor.stormButton.isVisible()
     assert len(window.alerts) == 1
+
+
+def test_opening_a_session_sizes_the_seat_map_to_the_hall(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    session = ExamSession("s1", "Maths", "MATH01", NOW, 120, 3, False, [], 100, ["h1"], "open")
+    window.open_session(session, "h1")
+    qtbot.waitUntil(lambda: (window.monitor.seatMap.rows, window.monitor.seatMap.columns) == (30, 40))
+    window.stop_feed()

@@ -104,3 +104,51 @@ def test_live_chart_samples_counts(qtbot) -> None:  # type: ignore[no-untyped-de
     live.set_connection(ConnectionView("stale", NOW))
     chart.sample()  # stale counts are not plotted
     assert len(chart.times) == 1
+
+
+def hall_of(qtbot, rows: int, cols: int, seated: int):  # type: ignore[no-untyped-def]
+    """A monitor over a rows x cols hall with ``seated`` candidates filling it row by row."""
+    live = LiveHall(clock=lambda: NOW)
+    people = [
+        make_row(i, seat=f"{i // cols + 1}-{i % cols + 1}", seat_row=i // cols + 1, seat_col=i % cols + 1)
+        for i in range(seated)
+    ]
+    for i in range(0, seated, 7):
+        people[i].state = AttemptState.LOCKED
+        people[i].locked_since = NOW - timedelta(seconds=30)
+    live.feed_rows(people, reset=True)
+    live.flush()
+    live.set_connection(ConnectionView("live", NOW))
+    monitor = HallMonitor(live)
+    qtbot.addWidget(monitor)
+    monitor.resize(1400, 900)
+    monitor.show()
+    monitor.overviewTabs.setCurrentWidget(monitor.seatMap)
+    monitor.seatMap.set_hall_size(rows, cols)
+    qtbot.waitUntil(lambda: monitor.seatMap.width() > 100)
+    return live, monitor
+
+
+def test_large_hall_draws_every_seat_and_a_click_selects_the_row(qtbot) -> None:  # type: ignore[no-untyped-def]
+    _live, monitor = hall_of(qtbot, 30, 40, seated=1100)
+    seat_map = monitor.seatMap
+    image = seat_map.grab()
+    image.save("/tmp/seat_large.png")
+    assert seat_map.painted_tiles == 1200  # 1,100 candidates and 100 empty seats
+    # The candidate at seat 20-13 is number 19*40+12 = 772: click its tile.
+    center = seat_map._tile_rect(20, 13, 30, 40).center().toPoint()
+    qtbot.mouseClick(seat_map, Qt.MouseButton.LeftButton, pos=center)
+    assert monitor.selected_ids() == ["a772"]
+    assert monitor.live.table.row_by_id("a772").seat == "20-13"
+    # An empty seat selects nothing new.
+    empty = seat_map._tile_rect(30, 40, 30, 40).center().toPoint()
+    qtbot.mouseClick(seat_map, Qt.MouseButton.LeftButton, pos=empty)
+    assert monitor.selected_ids() == ["a772"]
+
+
+def test_small_room_shows_empty_seats_as_empty(qtbot) -> None:  # type: ignore[no-untyped-def]
+    _live, monitor = hall_of(qtbot, 4, 5, seated=13)
+    seat_map = monitor.seatMap
+    seat_map.grab().save("/tmp/seat_small.png")
+    assert seat_map.painted_tiles == 20
+    assert seat_map._tile_rect(4, 5, 4, 5).width() > 100  # the room fills the map (zoomed to fit)

@@ -2,14 +2,16 @@
 
 State by colour *and* text (never colour alone): each tile says its seat and
 a short state word; a flagged tile gets a thick border in its severity's
-colour. A click selects the same candidate as the table.
+colour. A click selects the same candidate as the table. Once the hall's size
+is known (``set_hall_size``, from the service's hall) empty seats are drawn
+empty and the grid fits the widget, from a 4x5 room to a 30x40 hall.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from ...domain.flags import Severity
 from ...domain.rows import MAX_HALL_SIDE, CandidateRow
@@ -57,6 +59,8 @@ class SeatMap(QWidget):
         self.selected: str | None = None
         self.rows = 0
         self.columns = 0
+        #: Tiles drawn by the last paint (candidates' and empty seats'): for tests and the curious.
+        self.painted_tiles = 0
         self.setMinimumSize(QSize(240, 160))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
@@ -121,9 +125,14 @@ class SeatMap(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         rows, cols = self._grid()
+        self.painted_tiles = 0
         if not rows or not cols:
             return
         painter = QPainter(self)
+        palette = self.palette()
+        # A dark appearance (the system's, or the user's): deeper fills, so tiles do not glare;
+        # text colour is chosen by each fill's lightness, so it reads on both.
+        dark_theme = palette.color(QPalette.ColorRole.Window).lightness() < 128
         probe = self._tile_rect(1, 1, rows, cols)
         with_text = probe.width() >= 28 and probe.height() >= 22  # tiny tiles: colour blocks only
         if with_text:
@@ -131,25 +140,30 @@ class SeatMap(QWidget):
         names = {state: short_state(state) for state in AttemptState}
         stale = self.live.connection.state != "live"
         small = QFont(self.font())
-        small.setPointSizeF(max(6.0, min(9.0, self.height() / rows / 4.2)))
+        small.setPointSizeF(max(6.0, min(9.0 * self._font_scale(), self.height() / rows / 4.2)))
         bold = QFont(small)
         bold.setBold(True)
+        occupied: set[tuple[int, int]] = set()
         for row in self.live.hall.rows.values():
             if not self._placeable(row, rows, cols):
                 continue
+            occupied.add((row.seat_row or 0, row.seat_col or 0))
+            self.painted_tiles += 1
             rect = self._tile_rect(row.seat_row or 0, row.seat_col or 0, rows, cols)
             fill = QColor(_FILL[row.state])
             if stale:
                 fill = QColor("#e4e4e4")
+            if dark_theme:
+                fill = fill.darker(160)
             hits = self.live.flags.get(row.attempt_id, [])
             top = hits[0].severity if hits else Severity.INFO
             border = _BORDER.get(top)
             if row.attempt_id == self.selected:
-                painter.setPen(QPen(QColor("#0550ae"), 3))
+                painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3))
             elif border is not None and not stale:
-                painter.setPen(QPen(border, 2))
+                painter.setPen(QPen(border.lighter(150) if dark_theme else border, 2))
             else:
-                painter.setPen(QPen(QColor("#9a9a9a"), 1))
+                painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
             if not with_text:
                 painter.fillRect(rect, fill)
                 if row.attempt_id == self.selected or (border is not None and not stale):
@@ -158,12 +172,28 @@ class SeatMap(QWidget):
                 continue
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 3, 3)
-            dark = row.state is AttemptState.LOCKED and not stale
-            painter.setPen(QColor("#ffffff") if dark else QColor("#222222" if not stale else "#888888"))
+            text = QColor("#111111") if fill.lightness() > 140 else QColor("#ffffff")
+            if stale:
+                text = QColor("#666666") if fill.lightness() > 140 else QColor("#bbbbbb")
+            painter.setPen(text)
             upper = QRectF(rect.x(), rect.y() + 1, rect.width(), rect.height() / 2)
             lower = QRectF(rect.x(), rect.y() + rect.height() / 2 - 1, rect.width(), rect.height() / 2)
             painter.setFont(small)
             painter.drawText(upper, Qt.AlignmentFlag.AlignCenter, row.seat)
             painter.setFont(bold if top >= Severity.MEDIUM else small)
             painter.drawText(lower, Qt.AlignmentFlag.AlignCenter, names[row.state])
+        if self.rows and self.columns:
+            # The hall's real size is known: its empty seats show as empty (dashed, no fill).
+            empty_pen = QPen(palette.color(QPalette.ColorRole.Mid), 1, Qt.PenStyle.DashLine)
+            painter.setPen(empty_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for r in range(1, rows + 1):
+                for c in range(1, cols + 1):
+                    if (r, c) not in occupied:
+                        painter.drawRect(self._tile_rect(r, c, rows, cols))
+                        self.painted_tiles += 1
         painter.end()
+
+    def _font_scale(self) -> float:
+        app_font = QApplication.font().pointSizeF()
+        return max(1.0, app_font / 9.0) if app_font > 0 else 1.0

@@ -133,6 +133,10 @@ def run(options: StartOptions) -> int:
 
     settings = ConsoleSettings()
     install_translation(choose_language(options.language, settings.language))
+    from .appearance import ColorSchemeFollower, apply_text_scale
+
+    apply_text_scale(app, settings.text_scale)
+    app.setProperty("proctorColorScheme", ColorSchemeFollower(app))  # follows light/dark while it runs
 
     import qasync
 

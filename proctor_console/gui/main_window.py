@@ -28,6 +28,7 @@ from ..client.records import ExamSession, User
 from ..domain.flags import Flag
 from ..domain.states import ACTING_ROLES, AttemptState, EscalationCategory, Role
 from .alerts import Alert, AlertDesk
+from .appearance import apply_text_scale
 from .forms import load_form
 from .labels import flag_text
 from .live_hall import ConnectionView, LiveHall
@@ -555,6 +556,7 @@ class MainWindow(QObject):
             self.settings.ca_bundle,
             self.window,
             sound=self.settings.sound,
+            text_scale=self.settings.text_scale,
         )
 
         def save() -> None:
@@ -563,6 +565,11 @@ class MainWindow(QObject):
             self.settings.language = form.language
             self.settings.ca_bundle = form.ca_bundle
             self.settings.sound = form.soundCheck.isChecked()
+            if form.text_scale != self.settings.text_scale:
+                self.settings.text_scale = form.text_scale
+                app = QApplication.instance()
+                if isinstance(app, QApplication):
+                    apply_text_scale(app, form.text_scale)
             self.live.set_thresholds(thresholds)
 
         form.dialog.accepted.connect(save)

@@ -95,6 +95,19 @@ class ConsoleSettings:
     def sound(self, value: bool) -> None:
         self.store.setValue("ui/sound", "true" if value else "false")
 
+    @property
+    def text_scale(self) -> float:
+        """'Larger text for a hall screen': the system's font size times this (1.0 = as is)."""
+        try:
+            value = float(str(self.store.value("ui/text_scale", "1.0")))
+        except ValueError:
+            return 1.0
+        return value if 0.5 <= value <= 3.0 else 1.0
+
+    @text_scale.setter
+    def text_scale(self, value: float) -> None:
+        self.store.setValue("ui/text_scale", f"{value:g}")
+
     def splitter_state(self, name: str) -> QByteArray | None:
         value = self.store.value(f"ui/splitter_{name}")
         return value if isinstance(value, QByteArray) else None

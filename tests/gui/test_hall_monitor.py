@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from proctor_console.domain.flags import Thresholds
 from proctor_console.domain.states import AttemptState
+from proctor_console.gui import appearance
+from proctor_console.gui.appearance import ColorSchemeFollower, apply_text_scale, palette_is_dark
 from proctor_console.gui.live_hall import ConnectionView, LiveHall
 from proctor_console.gui.views.action_dialogs import SettingsForm, keys_text
 from proctor_console.gui.views.hall_monitor import HallMonitor
@@ -76,6 +79,42 @@ def test_settings_form_round_trip(qtbot) -> None:  # type: ignore[no-untyped-def
     assert form.thresholds().offline_after_s == 45
     assert form.language == "zh_CN"
     assert "Unlock the selected" in keys_text()
+    assert form.text_scale == 1.0
+    form.textScaleCombo.setCurrentIndex(form.textScaleCombo.findData(1.5))
+    assert form.text_scale == 1.5
+
+
+def test_larger_text_and_dark_scheme(qtbot, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before_font, before_palette, before_style = app.font(), app.palette(), app.style().name()
+    try:
+        base = app.font().pointSizeF()
+        settings.text_scale = 1.5
+        assert settings.text_scale == 1.5
+        apply_text_scale(app, settings.text_scale)
+        assert abs(app.font().pointSizeF() - round(base * 1.5, 1)) < 0.01
+        apply_text_scale(app, 1.0)  # from the remembered system size, not the raised one
+        assert abs(app.font().pointSizeF() - base) < 0.01
+
+        # The offscreen platform has no colour scheme to change (colorScheme() stays
+        # Unknown): say "dark" as the system would, and call what its signal calls.
+        scheme = ["dark"]
+        monkeypatch.setattr(appearance, "system_prefers_dark", lambda _app: scheme[0] == "dark")
+        follower = ColorSchemeFollower(app)
+        assert palette_is_dark(app.palette())
+        _live, monitor = hall_of(qtbot, 4, 5, seated=13)
+        monitor.seatMap.grab().save("/tmp/seat_small_dark.png")
+        assert monitor.seatMap.painted_tiles == 20
+        scheme[0] = "light"
+        follower.apply()
+        assert not palette_is_dark(app.palette())
+        follower.deleteLater()
+    finally:
+        app.setStyle(before_style)
+        app.setPalette(before_palette)
+        app.setFont(before_font)
+        app.setProperty("proctorBaseFontPointSize", None)
 
 
 def test_seat_map_click_selects_the_same_candidate(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.flags import Thresholds
 from ...domain.states import EscalationCategory
+from ..appearance import TEXT_SCALES
 from ..forms import child, load_form
 
 
@@ -206,6 +207,7 @@ class SettingsForm(QObject):
         ca_bundle: str,
         parent: QWidget | None = None,
         sound: bool = False,
+        text_scale: float = 1.0,
     ) -> None:
         super().__init__(parent)
         self.dialog: QDialog = load_form("settings_dialog.ui", parent)  # type: ignore[assignment]
@@ -226,6 +228,12 @@ class SettingsForm(QObject):
         self.caBundleEdit.setText(ca_bundle)
         self.soundCheck = child(d, QCheckBox, "soundCheck")
         self.soundCheck.setChecked(sound)
+        self.textScaleCombo = child(d, QComboBox, "textScaleCombo")
+        for scale in TEXT_SCALES:
+            label = self.tr("As the system") if scale == 1.0 else f"{scale * 100:.0f} %"
+            self.textScaleCombo.addItem(label, scale)
+        nearest = min(TEXT_SCALES, key=lambda s: abs(s - text_scale))
+        self.textScaleCombo.setCurrentIndex(TEXT_SCALES.index(nearest))
         self.show_thresholds(thresholds)
         buttons = child(d, QDialogButtonBox, "buttonBox")
         buttons.accepted.connect(d.accept)
@@ -233,6 +241,10 @@ class SettingsForm(QObject):
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
             lambda: self.show_thresholds(Thresholds())
         )
+
+    @property
+    def text_scale(self) -> float:
+        return float(self.textScaleCombo.currentData())
 
     def show_thresholds(self, thresholds: Thresholds) -> None:
         for name, spin in self.spins.items():

@@ -125,6 +125,15 @@ class MainWindow(QObject):
         self.live.alertRaised.connect(self.alert_desk.add)
         self.alert_desk.alertReady.connect(self._alert)
         self.monitor.stormButton.clicked.connect(self.unlock_storm)
+        self.stormAction = QAction(self.tr("Unlock the lock &storm…"), self.window)
+        self.stormAction.setObjectName("actionUnlockStorm")
+        self.stormAction.setShortcut(QKeySequence("Shift+U"))
+        self.stormAction.triggered.connect(self.unlock_storm)
+        self.window.addAction(self.stormAction)
+        for menu in self.actions["actionUnlock"].associatedObjects():
+            if isinstance(menu, QMenu):
+                menu.insertAction(self.actions["actionIssueCode"], self.stormAction)
+        self.actions["actionUnlockStorm"] = self.stormAction
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.window.windowIcon(), self.window)
@@ -138,7 +147,7 @@ class MainWindow(QObject):
         self.clock_timer.timeout.connect(self._every_second)
         self.clock_timer.start()
         acting = str(user.role) in {r.value for r in ACTING_ROLES}
-        for name in ("actionUnlock", "actionIssueCode", "actionAckHelp"):
+        for name in ("actionUnlock", "actionIssueCode", "actionAckHelp", "actionUnlockStorm"):
             self.actions[name].setVisible(acting)
         for button in (self.detail.unlockButton, self.detail.codeButton, self.detail.ackButton):
             button.setVisible(acting)  # leads read; the service would refuse them anyway

@@ -98,3 +98,24 @@ def test_enter_opens_details_and_f1_lists_keys(window, qtbot) -> None:  # type: 
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
     assert boxes and "Unlock the selected" in boxes[0].text()
     boxes[0].close()
+
+
+def test_help_keys_lists_every_shortcut_of_the_window(window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from proctor_console.gui.views.action_dialogs import keys_text
+
+    text = keys_text()
+    listed_as = {"Return": "Enter", "Ctrl+F": "Ctrl+F, /"}
+    missing = []
+    for action in window.window.findChildren(QAction):
+        for key in action.shortcuts():
+            name = key.toString(QKeySequence.SequenceFormat.PortableText)
+            if name in ("Enter",) or f"<b>{listed_as.get(name, name)}" in text:
+                continue
+            if name in ("N", "P") and "<b>N / P" in text:
+                continue
+            missing.append(f"{name} ({action.objectName()})")
+    assert missing == []
+    for key in ("F6", "F7", "M", "Shift+C", "A", "Shift+U"):
+        assert f"<b>{key}</b>" in text

@@ -282,7 +282,13 @@ def keys_text() -> str:
         ("E", QCoreApplication.translate("KeysHelp", "Escalate to support")),
         ("Enter", QCoreApplication.translate("KeysHelp", "Details of the selected candidate")),
         ("F5", QCoreApplication.translate("KeysHelp", "Refresh (new snapshot, re-sort)")),
+        ("Shift+U", QCoreApplication.translate("KeysHelp", "Unlock every phone of a lock storm that is still locked (one reason)")),
+        ("F6", QCoreApplication.translate("KeysHelp", "Show or hide the escalations queue")),
+        ("F7", QCoreApplication.translate("KeysHelp", "Show or hide the audit log (support and leads)")),
         ("Ctrl+O", QCoreApplication.translate("KeysHelp", "Exam sessions")),
+        ("Ctrl+,", QCoreApplication.translate("KeysHelp", "Settings (thresholds, language, sound, text size)")),
+        ("F1", QCoreApplication.translate("KeysHelp", "This list of keys")),
+        ("Ctrl+Q", QCoreApplication.translate("KeysHelp", "Quit")),
     ]
     body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
     return f"<table>{body}</table>"

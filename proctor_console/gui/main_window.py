@@ -593,14 +593,38 @@ class MainWindow(QObject):
         box.open()
         self._keys_box = box
 
-    def show_about(self) -> None:
-        from .. import __version__
-
+    def show_about(self) -> QMessageBox:
+        """Help -> About: this console's version and, once asked, the server's API version."""
         box = QMessageBox(self.window)
+        box.setObjectName("aboutBox")
         box.setWindowTitle(self.tr("About"))
-        box.setText(self.tr("Proctor Console %1").replace("%1", __version__))
+        box.setText(self._about_text(self.tr("asking…")))
         box.open()
         self._about_box = box
+        self.tasks.start(self._fill_about(box), "about", replace=True)
+        return box
+
+    def _about_text(self, server: str) -> str:
+        from .. import API_VERSION, __version__
+
+        return "<br>".join(
+            [
+                "<b>" + self.tr("Proctor Console %1").replace("%1", __version__) + "</b>",
+                self.tr("Speaks API version %1").replace("%1", API_VERSION),
+                self.tr("Server %1: API version %2").replace("%1", self.api.base_url).replace("%2", server),
+            ]
+        )
+
+    async def _fill_about(self, box: QMessageBox) -> None:
+        import shiboken6
+
+        try:
+            info = await self.api.server_info()
+            server = info.version or self.tr("not given")
+        except ConsoleError as exc:
+            server = self.tr("unknown (%1)").replace("%1", str(exc))
+        if shiboken6.isValid(box):
+            box.setText(self._about_text(server))
 
     def _every_second(self) -> None:
         self.monitor.update_clock()

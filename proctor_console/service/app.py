@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import API_VERSION
 from ..domain.rows import format_time
 from .auth import LoginThrottle
 from .background import AttemptCache, Background, TelemetryBuffer
@@ -183,7 +184,7 @@ def create_app(db_url: str, *, run_background: bool = True) -> FastAPI:
 
     app = FastAPI(
         title="Proctor Console exam service",
-        version="1",
+        version=API_VERSION,
         description="The exam service of Proctor Console: device API for phones, console API for proctors, support, leads and admins.",
         lifespan=lifespan,
     )

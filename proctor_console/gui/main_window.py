@@ -26,6 +26,7 @@ from ..client.errors import ConsoleError
 from ..client.feed import FeedStatus, LiveFeed
 from ..client.records import ExamSession, User
 from ..domain.flags import Flag
+from ..domain.rows import CandidateRow
 from ..domain.states import ACTING_ROLES, AttemptState, EscalationCategory, Role
 from .alerts import Alert, AlertDesk
 from .appearance import apply_text_scale
@@ -339,7 +340,21 @@ class MainWindow(QObject):
             self.detailDock.show()
             self.window.resizeDocks([self.detailDock], [440], Qt.Orientation.Horizontal)
         self.detail.set_row(row, self.live.flags.get(attempt_id, []), self.api.server_now())
+        self._show_battery(row)
         self.tasks.start(self._load_timeline(attempt_id), "timeline", replace=True)
+
+    def _show_battery(self, row: CandidateRow) -> None:
+        """The detail's sparkline: battery samples and the projection behind BATTERY_WONT_LAST."""
+        now = self.api.server_now()
+        hall = self.live.hall
+        self.detail.battery.set_history(
+            hall.battery_history(row.attempt_id),
+            row.battery_pct,
+            bool(row.charging),
+            hall.context(row.attempt_id, now).battery_drain_per_min,
+            now,
+            row.deadline or hall.session_ends_at,
+        )
 
     async def _load_timeline(self, attempt_id: str) -> None:
         try:
@@ -634,4 +649,5 @@ class MainWindow(QObject):
             row = self.live.table.row_by_id(self.detail.attempt_id)
             if row is not None:
                 self.detail.set_row(row, self.live.flags.get(row.attempt_id, []), self.api.server_now())
+                self._show_battery(row)
 

@@ -24,6 +24,7 @@ from ...domain.rows import CandidateRow
 from ...domain.states import AttemptState
 from ..labels import clock_text, lock_reason_text, state_text
 from ..models.attention import problem_text
+from .battery_sparkline import BatterySparkline
 
 
 def timeline_kind_text(kind: str) -> str:
@@ -137,6 +138,8 @@ class CandidateDetail(QWidget):
         layout.addWidget(self.submissionLabel)
         layout.addLayout(buttons)
         layout.addWidget(self.deviceLabel)
+        self.battery = BatterySparkline(self)
+        layout.addWidget(self.battery)
         layout.addWidget(QLabel(self.tr("Everything that happened, in order:"), self))
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.timelineStatus)

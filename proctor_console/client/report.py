@@ -8,8 +8,9 @@ import io
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ..usage import UsageError
 from .api import ConsoleApi
@@ -24,6 +25,8 @@ log = logging.getLogger("proctor_console.client.report")
 
 UTF8_BOM = b"\xef\xbb\xbf"
 PASSWORD_ENV = "PROCTOR_PASSWORD"
+
+T = TypeVar("T")
 
 
 def _password(user: str) -> str:
@@ -68,10 +71,15 @@ def _write_atomically(out: Path, data: bytes) -> None:
     partial.replace(out)
 
 
-async def write_csv_report(
-    *, server: str, session_id: str, out: Path, user: str, ca_bundle: str | None
-) -> int:
-    """Write the service's CSV export of the session to ``out`` (UTF-8 with BOM); return the row count."""
+async def _fetch_signed_in(
+    *,
+    server: str,
+    session_id: str,
+    user: str,
+    ca_bundle: str | None,
+    fetch: Callable[[ConsoleApi], Awaitable[T]],
+) -> T:
+    """Sign in as the console would, run ``fetch``, sign out again if we signed in here."""
     try:
         http = make_http_client(ca_bundle)
     except ConsoleError as exc:
@@ -82,7 +90,7 @@ async def write_csv_report(
         try:
             signed_in_here = await sign_in(api, user)
             try:
-                data = await api.export_csv(session_id)
+                return await fetch(api)
             except NotFound:
                 raise UsageError(
                     f"--session {session_id}: no such session on {api.base_url} (or not visible to {user})"
@@ -95,6 +103,19 @@ async def write_csv_report(
                     await api.logout()
                 except ConsoleError:
                     log.info("sign-out after the report failed; the token expires on its own")
+
+
+async def write_csv_report(
+    *, server: str, session_id: str, out: Path, user: str, ca_bundle: str | None
+) -> int:
+    """Write the service's CSV export of the session to ``out`` (UTF-8 with BOM); return the row count."""
+    data = await _fetch_signed_in(
+        server=server,
+        session_id=session_id,
+        user=user,
+        ca_bundle=ca_bundle,
+        fetch=lambda api: api.export_csv(session_id),
+    )
     if not data.startswith(UTF8_BOM):
         data = UTF8_BOM + data
     try:
@@ -114,26 +135,10 @@ async def fetch_review_signed_in(
     """Sign in as the console would, fetch the session's review (rows and log), sign out."""
     from .review import fetch_review
 
-    try:
-        http = make_http_client(ca_bundle)
-    except ConsoleError as exc:
-        raise UsageError(str(exc)) from None
-    async with http:
-        api = ConsoleApi(server, http)
-        signed_in_here = False
-        try:
-            signed_in_here = await sign_in(api, user)
-            try:
-                return await fetch_review(api, session_id)
-            except NotFound:
-                raise UsageError(
-                    f"--session {session_id}: no such session on {api.base_url} (or not visible to {user})"
-                ) from None
-        except ConsoleError as exc:
-            raise UsageError(str(exc)) from None
-        finally:
-            if signed_in_here:
-                try:
-                    await api.logout()
-                except ConsoleError:
-                    log.info("sign-out after the report failed; the token expires on its own")
+    return await _fetch_signed_in(
+        server=server,
+        session_id=session_id,
+        user=user,
+        ca_bundle=ca_bundle,
+        fetch=lambda api: fetch_review(api, session_id),
+    )

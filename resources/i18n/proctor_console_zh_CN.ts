@@ -216,6 +216,29 @@
     </message>
 </context>
 <context>
+    <name>Battery</name>
+    <message>
+        <source>Battery: not reported</source>
+        <translation>电量：未上报</translation>
+    </message>
+    <message>
+        <source>Battery %1 %, charging</source>
+        <translation>电量 %1 %，充电中</translation>
+    </message>
+    <message>
+        <source>Battery %1 % (drain not measured yet: needs a minute of heartbeats)</source>
+        <translation>电量 %1 %（耗电速度尚未测出：需要约一分钟的心跳）</translation>
+    </message>
+    <message>
+        <source>Battery %1 %, −%2 %/min, empty ~%3</source>
+        <translation>电量 %1 %，每分钟 −%2 %，约 %3 耗尽</translation>
+    </message>
+    <message>
+        <source>before the end (%1)</source>
+        <translation>早于考试结束（%1）</translation>
+    </message>
+</context>
+<context>
     <name>CandidateDetail</name>
     <message>
         <source>Joined</source>
@@ -902,8 +925,32 @@
         <translation>刷新（重新获取数据并排序）</translation>
     </message>
     <message>
+        <source>Unlock every phone of a lock storm that is still locked (one reason)</source>
+        <translation>解锁集中锁屏中仍被锁定的所有手机（同一原因）</translation>
+    </message>
+    <message>
+        <source>Show or hide the escalations queue</source>
+        <translation>显示或隐藏上报队列</translation>
+    </message>
+    <message>
+        <source>Show or hide the audit log (support and leads)</source>
+        <translation>显示或隐藏审计日志（技术支持与负责人）</translation>
+    </message>
+    <message>
         <source>Exam sessions</source>
         <translation>考试场次</translation>
+    </message>
+    <message>
+        <source>Settings (thresholds, language, sound, text size)</source>
+        <translation>设置（阈值、语言、声音、字号）</translation>
+    </message>
+    <message>
+        <source>This list of keys</source>
+        <translation>本快捷键列表</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
     </message>
 </context>
 <context>
@@ -1210,6 +1257,10 @@
         <translation>考生</translation>
     </message>
     <message>
+        <source>Unlock the lock &amp;storm…</source>
+        <translation>解锁集中锁屏(&amp;S)…</translation>
+    </message>
+    <message>
         <source>Proctor Console — %1 (%2)</source>
         <translation>监考控制台 — %1（%2）</translation>
     </message>
@@ -1254,6 +1305,18 @@
         <translation>%1：已解锁 ✓</translation>
     </message>
     <message>
+        <source>%1 phones locked in %2 s</source>
+        <translation>%2 秒内 %1 台手机锁屏</translation>
+    </message>
+    <message>
+        <source>Lock storm: %1 still locked — unlock all with one reason…</source>
+        <translation>集中锁屏：仍有 %1 台被锁定 — 以同一原因全部解锁…</translation>
+    </message>
+    <message>
+        <source>No phone of the lock storm is still locked.</source>
+        <translation>集中锁屏的手机已全部解锁。</translation>
+    </message>
+    <message>
         <source>%1: told the candidate you are on the way.</source>
         <translation>%1：已告知考生监考老师正在前往。</translation>
     </message>
@@ -1278,8 +1341,28 @@
         <translation>关于</translation>
     </message>
     <message>
+        <source>asking…</source>
+        <translation>查询中…</translation>
+    </message>
+    <message>
         <source>Proctor Console %1</source>
         <translation>监考控制台 %1</translation>
+    </message>
+    <message>
+        <source>Speaks API version %1</source>
+        <translation>使用 API 版本 %1</translation>
+    </message>
+    <message>
+        <source>Server %1: API version %2</source>
+        <translation>服务器 %1：API 版本 %2</translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation>未提供</translation>
+    </message>
+    <message>
+        <source>unknown (%1)</source>
+        <translation>未知（%1）</translation>
     </message>
     <message>
         <source>Proctor Console</source>
@@ -2012,6 +2095,10 @@
         <translation>系统证书</translation>
     </message>
     <message>
+        <source>Larger text for a hall screen:</source>
+        <translation>考场大屏用大字号：</translation>
+    </message>
+    <message>
         <source>Sound with each new lock, stuck submission or auto-submit</source>
         <translation>新的锁定、交卷卡住或自动交卷时发出提示音</translation>
     </message>
@@ -2020,6 +2107,10 @@
     <name>SettingsForm</name>
     <message>
         <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>As the system</source>
         <translation>跟随系统</translation>
     </message>
 </context>

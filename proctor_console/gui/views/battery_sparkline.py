@@ -73,7 +73,6 @@ class BatterySparkline(QWidget):
         if key == self._shown:
             return  # nothing new (the detail is refreshed every second)
         self._shown = key
-        tr = QCoreApplication.translate
         self.samples.setData([t for t, _ in history], [p for _, p in history])
         xs: list[float] = []
         ys: list[float] = []
@@ -87,23 +86,23 @@ class BatterySparkline(QWidget):
         else:
             self.endLine.hide()
         if level_pct is None:
-            text = tr("Battery", "Battery: not reported")
+            text = QCoreApplication.translate("Battery", "Battery: not reported")
         elif charging:
-            text = tr("Battery", "Battery %1 %, charging").replace("%1", str(level_pct))
+            text = QCoreApplication.translate("Battery", "Battery %1 %, charging").replace("%1", str(level_pct))
         elif self.empty_at is None:
-            text = tr("Battery", "Battery %1 % (drain not measured yet: needs a minute of heartbeats)").replace(
+            text = QCoreApplication.translate("Battery", "Battery %1 % (drain not measured yet: needs a minute of heartbeats)").replace(
                 "%1", str(level_pct)
             )
         else:
             assert drain_per_min is not None
             text = (
-                tr("Battery", "Battery %1 %, −%2 %/min, empty ~%3")
+                QCoreApplication.translate("Battery", "Battery %1 %, −%2 %/min, empty ~%3")
                 .replace("%1", str(level_pct))
                 .replace("%2", f"{drain_per_min:.1f}")
                 .replace("%3", clock_text(self.empty_at))
             )
             if ends is not None and self.empty_at < ends:
-                text += " — " + tr("Battery", "before the end (%1)").replace("%1", clock_text(ends))
+                text += " — " + QCoreApplication.translate("Battery", "before the end (%1)").replace("%1", clock_text(ends))
         self.caption.setText(text)
         first = history[0][0] if history else now.timestamp()
         last = max([now.timestamp(), *(xs or [now.timestamp()])] + ([ends.timestamp()] if ends else []))

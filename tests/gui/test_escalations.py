@@ -242,6 +242,8 @@ def test_a_proctor_cannot_take_a_support_action(console, qtbot, exam, service) -
     phone.lock("call")
     proctor = console(exam, exam.proctor, exam.hall_id)
     views = support_views(proctor)
+    # The hall keeps the screen: a proctor opens the queue with F6 (it is support's work).
+    assert not views.escalationDock.isVisible()
     aid = attempt_of(proctor, cand.candidate_no)
     esc = asyncio.ensure_future(proctor.window.api.raise_escalation(aid, "device_failure", "screen froze"))
     qtbot.waitUntil(esc.done, timeout=WAIT_MS)

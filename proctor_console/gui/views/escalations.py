@@ -669,9 +669,10 @@ class SupportViews(QObject):
             window.restoreState(saved)
         self.escalationsAction.setVisible(self.rights.see_queue)
         self.auditAction.setVisible(self.rights.see_audit)
-        # Support works the queue: it is open from the start; the others open it from the menu.
-        if saved is None or not self.rights.see_queue:
-            self.escalationDock.setVisible(self.rights.work)
+        # Support works the queue: it is open at every start. The others open it with F6;
+        # the saved layout is shared by every account on this workstation, so a layout
+        # saved by support must not give a proctor half a screen of queue.
+        self.escalationDock.setVisible(self.rights.work)
         if saved is None or not self.rights.see_audit:
             self.auditDock.hide()
         if self.rights.work:

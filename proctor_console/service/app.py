@@ -37,7 +37,8 @@ class ServiceState:
         self.attempt_cache = AttemptCache(self.store)
         self.background = Background(self.store, self.telemetry, self.attempt_cache)
         self.throttle = LoginThrottle()
-        self.device_tokens: dict[str, tuple[str, datetime, float]] = {}
+        #: device token hash -> (attempt id, expires at)
+        self.device_tokens: dict[str, tuple[str, datetime]] = {}
 
 
 def _plain_response(status: int, code: str, message: str) -> tuple[Message, Message]:

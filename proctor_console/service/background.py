@@ -13,7 +13,16 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from . import exam
-from .storage import PRUNED_THROUGH, Store, attempts, events, idempotency, service_meta, utcnow
+from .storage import (
+    PRUNED_THROUGH,
+    ChangedAttempts,
+    Store,
+    attempts,
+    events,
+    idempotency,
+    service_meta,
+    utcnow,
+)
 
 log = logging.getLogger("proctor_console.service")
 
@@ -23,6 +32,8 @@ log = logging.getLogger("proctor_console.service")
 # 330 events a second instead of one per heartbeat.
 SEEN_RESEND = timedelta(seconds=15)
 TELEMETRY_FIELDS = ("battery_pct", "charging", "network", "answered")
+#: The keys of a whole attempt row as ``exam.load_attempt`` reads it (attempt and session columns).
+ATTEMPT_KEYS = frozenset(column.key for column in exam.ATTEMPT_SELECT.selected_columns)
 
 
 class TelemetryBuffer:
@@ -186,24 +197,41 @@ async def prune_loop(store: Store, interval: float = 600.0) -> None:
 class AttemptCache:
     """Attempts as heartbeats need them, in memory: a heartbeat that changes nothing costs no query.
 
-    This process's writes drop their attempts at commit; other processes'
-    writes are seen through the event log (:func:`follow_loop`), a few hundred
-    milliseconds later at most. Telemetry-only events do not drop entries:
-    they change nothing a heartbeat answers.
+    This process's writes hand their rows over at commit (:func:`storage.mark_changed`),
+    so the next heartbeat needs no query either. Other processes' writes are seen
+    through the event log (:func:`follow_loop`), a few hundred milliseconds later at
+    most. Telemetry-only events do not drop entries: they change nothing a heartbeat
+    answers. ``max_age`` bounds how long an entry is trusted at all.
     """
 
-    def __init__(self, store: Store, max_age: float = 60.0) -> None:
+    def __init__(self, store: Store, max_age: float = 600.0) -> None:
         self.store = store
         self.max_age = max_age
         self.rows: dict[str, tuple[dict[str, Any], float]] = {}
         self.generation = 0
-        store.on_commit.append(self.drop)
+        store.on_commit.append(self.committed)
+
+    def committed(self, changed: ChangedAttempts) -> None:
+        """After a commit of this process: keep the rows as written, forget the others."""
+        if not changed:
+            return
+        self.generation += 1
+        now = time.monotonic()
+        for aid, row in changed.items():
+            if row is not None and row.keys() >= ATTEMPT_KEYS:
+                self.rows[aid] = (dict(row), now)
+            else:
+                self.rows.pop(aid, None)
 
     def drop(self, attempt_ids: set[str]) -> None:
         if attempt_ids:
             self.generation += 1
             for aid in attempt_ids:
                 self.rows.pop(aid, None)
+
+    def version(self, attempt_id: str) -> int | None:
+        hit = self.rows.get(attempt_id)
+        return None if hit is None else int(hit[0]["version"])
 
     async def get(self, attempt_id: str) -> dict[str, Any]:
         hit = self.rows.get(attempt_id)
@@ -221,22 +249,35 @@ class AttemptCache:
 
 
 async def follow_loop(store: Store, cache: AttemptCache, interval: float = 0.25) -> None:
-    """Drop cached attempts that any process changed (events with a timeline kind)."""
+    """Drop cached attempts that another process changed (events with a timeline kind).
+
+    This process's own writes are already in the cache at the version they wrote; an
+    entry is dropped when the database holds a newer version than the cached one.
+    """
     async with store.read() as conn:
         cursor = await exam.max_cursor(conn)
     while True:
-        # This process's own writes drop entries at commit; polling is for the others'.
         await asyncio.sleep(interval)
         try:
             async with store.read() as conn:
                 rows = (
                     await conn.execute(
-                        select(events.c.id, events.c.attempt_id, events.c.kind).where(events.c.id > cursor).order_by(events.c.id).limit(5000)
+                        select(events.c.id, events.c.attempt_id, events.c.kind, attempts.c.version)
+                        .outerjoin(attempts, attempts.c.id == events.c.attempt_id)
+                        .where(events.c.id > cursor)
+                        .order_by(events.c.id)
+                        .limit(5000)
                     )
                 ).all()
             if rows:
                 cursor = rows[-1][0]
-                cache.drop({aid for _, aid, kind in rows if aid and kind})
+                stale: set[str] = set()
+                for _, aid, kind, version in rows:
+                    if aid and kind:
+                        cached = cache.version(aid)
+                        if cached is not None and (version is None or cached < version):
+                            stale.add(aid)
+                cache.drop(stale)
         except asyncio.CancelledError:
             raise
         except Exception:

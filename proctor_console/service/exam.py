@@ -212,7 +212,7 @@ async def save(
     changes["version"] = a["version"] + 1
     changes["seen_in_event"] = changes.get("last_seen", a["last_seen"])
     await conn.execute(update(attempts).where(attempts.c.id == a["id"]).values(**changes))
-    mark_changed(conn, a["id"])
+    mark_changed(conn, a["id"], a)
     a.update(changes)
     data = row_json(a)
     entries = timeline or [(None, None)]
@@ -592,7 +592,7 @@ async def heartbeat_changes(
     if not changes or (set(changes) <= {"pending_commands", "unlock_delivered_lock"} and not timeline):
         if changes:
             await conn.execute(update(attempts).where(attempts.c.id == a["id"]).values(**changes))
-            mark_changed(conn, a["id"])
+            mark_changed(conn, a["id"], a)
             a.update(changes)
         return None, out_commands
     changes.update(telemetry)

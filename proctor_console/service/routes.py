@@ -316,11 +316,21 @@ class JoinBody(Body):
 
 
 def cached_device_attempt(svc: Any, digest: str, now: datetime) -> str | None:
-    """The attempt of a device token seen in the last 30 s and not expired; None: ask the database."""
+    """The attempt of a device token this process has seen, while not expired; None: ask the database.
+
+    Device tokens are never revoked, only expire (the phone then joins again), so an
+    entry stays good until its expiry; the cache is emptied when it grows past 50,000.
+    """
     cached = svc.device_tokens.get(digest)
-    if cached is not None and cached[1] > now and time.monotonic() - cached[2] < 30:
+    if cached is not None and cached[1] > now:
         return str(cached[0])
     return None
+
+
+def remember_device_token(svc: Any, digest: str, attempt_id: str, expires_at: datetime) -> None:
+    if len(svc.device_tokens) > 50_000:
+        svc.device_tokens.clear()
+    svc.device_tokens[digest] = (attempt_id, expires_at)
 
 
 async def device_attempt(request: Request) -> str:
@@ -338,9 +348,7 @@ async def device_attempt(request: Request) -> str:
         raise ApiError(401, "unauthorized", "This device token is not valid; join the exam again with the exam code.")
     if row["kind"] != "device":
         raise ApiError(403, "user_token", "The device API needs a device token from /device/join.")
-    if len(svc.device_tokens) > 50_000:
-        svc.device_tokens.clear()
-    svc.device_tokens[digest] = (row["attempt_id"], row["expires_at"], time.monotonic())
+    remember_device_token(svc, digest, row["attempt_id"], row["expires_at"])
     request.state.who = f"device:{row['attempt_id']}"
     return str(row["attempt_id"])
 
@@ -377,6 +385,7 @@ async def device_join(body: JoinBody, request: Request) -> dict[str, Any]:
         expires = max(utcnow(), a["deadline"]) + timedelta(hours=DEVICE_TOKEN_HOURS)
         row, resumed = await exam.join(conn, a, body.device.model_dump())
         await conn.execute(insert(tokens).values(token_hash=token_hash(token), kind="device", attempt_id=aid, created_at=utcnow(), expires_at=expires, revoked=False))
+    remember_device_token(svc, token_hash(token), aid, expires)  # the phone's next call needs no query
     svc.telemetry.discard(aid)
     request.state.who = f"device:{aid}"
     warnings = [{"field": p.field, "message": p.message} for p in device_problems(body.device.platform.value, body.device.os_version, body.device.app_version, body.device.screen or None)]

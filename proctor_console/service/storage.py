@@ -273,15 +273,25 @@ idempotency = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
-#: The attempts changed by the writing transaction of the current task.
-_changed_attempts: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("changed_attempts", default=None)
+#: The attempts changed by the writing transaction of the current task: id -> the row as
+#: written (the caller's dict, read at commit), or None when the caller holds no whole row.
+ChangedAttempts = dict[str, dict[str, Any] | None]
+_changed_attempts: contextvars.ContextVar[ChangedAttempts | None] = contextvars.ContextVar("changed_attempts", default=None)
 
 
-def mark_changed(conn: AsyncConnection, attempt_id: str) -> None:
-    """Record that this transaction changed an attempt (for the in-memory caches)."""
+def mark_changed(conn: AsyncConnection, attempt_id: str, row: dict[str, Any] | None = None) -> None:
+    """Record that this transaction changed an attempt (for the in-memory caches).
+
+    ``row``: the attempt as it now stands in the database (as ``exam.load_attempt`` reads
+    it), kept up to date by the caller until commit; the caches then take it instead of
+    reading it again. Without it the caches forget the attempt.
+    """
     changed = _changed_attempts.get()
     if changed is not None:
-        changed.add(attempt_id)
+        if row is None or changed.get(attempt_id, row) is not row:
+            changed[attempt_id] = None  # two different dicts for one attempt: trust neither
+        else:
+            changed[attempt_id] = row
 
 
 service_meta = Table(
@@ -372,7 +382,7 @@ class Store:
         self._write_lock = asyncio.Lock()
         self._written = asyncio.Event()
         #: Called after each committed write with the ids of the attempts it changed.
-        self.on_commit: list[Callable[[set[str]], None]] = []
+        self.on_commit: list[Callable[[ChangedAttempts], None]] = []
 
     def notify_written(self) -> None:
         """Wake this process's event streams early (others poll the table)."""
@@ -386,7 +396,7 @@ class Store:
     @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A writing transaction; attempts marked with :func:`mark_changed` are reported after commit."""
-        changed: set[str] = set()
+        changed: ChangedAttempts = {}
         token = _changed_attempts.set(changed)
         try:
             async with self._write_lock, self._write_engine.begin() as conn:

@@ -131,7 +131,7 @@ def _start_profiler(pid: int, seconds: float, label: str) -> subprocess.Popen[by
         return None
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     out = Path(folder) / f"service-{label}.txt"
-    return subprocess.Popen([spy, "record", "-p", str(pid), "-d", str(max(1, int(seconds) - 1)), "-r", "200", "-f", "raw", "-o", str(out), "--nonblocking"],
+    return subprocess.Popen([spy, "record", "-p", str(pid), "-d", str(max(1, int(seconds) - 1)), "-r", "200", "-f", "raw", "--gil", "-o", str(out), "--nonblocking"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 

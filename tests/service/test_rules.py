@@ -13,7 +13,7 @@ import pytest
 from servicekit import AsgiService
 from sqlalchemy import update
 
-from proctor_console.service.storage import attempts, unlock_codes
+from proctor_console.service.storage import attempts, mark_changed, unlock_codes
 from proctor_console.simulator.hall_setup import ExamSetup
 
 from .conftest import API, Phone
@@ -172,6 +172,8 @@ async def test_time_over_auto_submits(svc: AsgiService, exam: ExamSetup, proctor
     past = datetime.now(UTC) - timedelta(seconds=1)
     async with store.write() as conn:
         await conn.execute(update(attempts).where(attempts.c.session_id == exam.session_id).values(deadline=past))
+        for phone in (a, c):  # as every write of the service does: its caches forget these rows
+            mark_changed(conn, phone.attempt_id)
     # The next device call sees it at once ...
     assert (await c.heartbeat())["state"] == "auto_submitted"
     # ... and the sweeper (about once a second) gets the phone that says nothing.

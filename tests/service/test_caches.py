@@ -1,0 +1,80 @@
+"""The service's in-memory caches for heartbeats stay true to the database.
+
+A heartbeat is answered from memory (the attempt as the last write left it); these
+tests check that what memory holds after each kind of write is what the database
+holds, and that a write by another service process on the same database reaches
+this process's answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from servicekit import AsgiService, asgi_service
+
+from proctor_console.service.exam import load_attempt
+from proctor_console.simulator.hall_setup import ExamSetup
+
+from .conftest import API, Phone
+
+#: Written by the telemetry buffer behind the cache's back; a heartbeat's answer does not use them.
+TELEMETRY_KEYS = {"battery_pct", "charging", "network", "answered", "last_seen", "seen_in_event", "version"}
+
+
+async def cached_equals_stored(svc: AsgiService, attempt_id: str) -> dict[str, Any]:
+    state = svc.app.state.service
+    hit = state.attempt_cache.rows.get(attempt_id)
+    assert hit is not None, "the write left no row in the cache: the next heartbeat would query"
+    async with state.store.read() as conn:
+        stored = await load_attempt(conn, attempt_id)
+    cached = hit[0]
+    differs = {k: (cached.get(k), stored[k]) for k in stored if k not in TELEMETRY_KEYS and cached.get(k) != stored[k]}
+    assert differs == {}
+    return stored
+
+
+@pytest.mark.asyncio
+async def test_each_write_leaves_the_row_as_stored_in_the_cache(
+    svc: AsgiService, exam: ExamSetup, proctor_headers: dict[str, str]
+) -> None:
+    phone = Phone(svc, exam.exam_code, exam.candidates[0].candidate_no)
+    await phone.join()
+    await cached_equals_stored(svc, phone.attempt_id)
+    await phone.post("start")
+    assert (await cached_equals_stored(svc, phone.attempt_id))["state"] == "answering"
+    await phone.post("lock", {"reason": "app_switch"})
+    assert (await cached_equals_stored(svc, phone.attempt_id))["state"] == "locked"
+    r = await svc.client.post(f"{API}/attempts/{phone.attempt_id}/unlock", json={"reason": "left the app by mistake", "mode": "push"},
+                              headers={**proctor_headers, "Idempotency-Key": "cache-1"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    assert (await cached_equals_stored(svc, phone.attempt_id))["pending_commands"] == 1
+    beat = await phone.heartbeat(phase="locked")
+    assert [c["type"] for c in beat["commands"]] == ["unlock"]
+    await cached_equals_stored(svc, phone.attempt_id)
+    beat = await phone.heartbeat(phase="answering")
+    assert beat["state"] == "answering"
+    await cached_equals_stored(svc, phone.attempt_id)
+    done = await phone.post("submit", {"submission_id": "cache-sub-1", "answers": {"1": "A"}})
+    stored = await cached_equals_stored(svc, phone.attempt_id)
+    assert stored["receipt_id"] == done["receipt_id"]
+    assert (await phone.heartbeat(phase="submitted"))["state"] == "submitted"
+
+
+@pytest.mark.asyncio
+async def test_a_write_by_another_service_process_reaches_this_ones_heartbeats(
+    svc: AsgiService, exam: ExamSetup, db_url: str
+) -> None:
+    phone = Phone(svc, exam.exam_code, exam.candidates[1].candidate_no)
+    await phone.start()
+    assert (await phone.heartbeat())["state"] == "answering"  # now cached here
+    async with asgi_service(db_url=db_url) as other:
+        r = await other.client.post(f"{API}/device/lock", json={"reason": "call"}, headers=phone.headers)
+        assert r.status_code == 200, r.text
+        deadline = time.monotonic() + 10
+        while (beat := await phone.heartbeat(phase="locked"))["state"] != "locked":
+            assert time.monotonic() < deadline, f"this process still answers {beat['state']!r} after the other locked the phone"
+            await asyncio.sleep(0.05)
+        assert beat["lock_count"] == 1

@@ -91,13 +91,13 @@ class CandidateRow:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
             if isinstance(value, datetime):
                 value = format_time(value)
             elif isinstance(value, AttemptState):
                 value = value.value
-            out[f.name] = value
+            out[name] = value
         return out
 
     @property
@@ -105,6 +105,7 @@ class CandidateRow:
         return self.state is AttemptState.LOCKED
 
 
+_FIELD_NAMES = tuple(f.name for f in fields(CandidateRow))
 _TIME_FIELDS = {f.name for f in fields(CandidateRow) if "datetime" in str(f.type)}
 _INT_FIELDS = {
     "version", "seat_row", "seat_col", "lock_count", "max_locks", "battery_pct", "answered",

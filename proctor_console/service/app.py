@@ -26,6 +26,8 @@ log = logging.getLogger("proctor_console.service")
 access_log = logging.getLogger("proctor_console.service.access")
 
 MAX_BODY = 1_000_000
+#: How often the count of heartbeats answered from memory is logged.
+QUICK_LOG_INTERVAL_S = 60.0
 
 
 class ServiceState:
@@ -33,8 +35,8 @@ class ServiceState:
 
     def __init__(self, db_url: str) -> None:
         self.store = Store(db_url)
-        self.telemetry = TelemetryBuffer(self.store)
         self.attempt_cache = AttemptCache(self.store)
+        self.telemetry = TelemetryBuffer(self.store, self.attempt_cache)
         self.background = Background(self.store, self.telemetry, self.attempt_cache)
         self.throttle = LoginThrottle()
         #: device token hash -> (attempt id, expires at)
@@ -58,6 +60,8 @@ class EdgeMiddleware:
         self.app = app
         #: POST paths answered here when the handler can (routes.quick_heartbeat), else by the app.
         self.quick = quick or {}
+        self.quick_answered = 0
+        self._quick_logged_at = time.monotonic()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,6 +89,7 @@ class EdgeMiddleware:
                     return
                 quick = self.quick.get(scope["path"]) if scope["method"] == "POST" else None
                 if quick is not None and await self._answer_quickly(quick, scope, body, send_wrapper):
+                    self.quick_answered += 1  # counted, not logged one by one (see _log_quick_answers)
                     return
                 receive = self._replay(body, receive)
             await self.app(scope, receive, send_wrapper)
@@ -95,9 +100,21 @@ class EdgeMiddleware:
                 await send_wrapper({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
                 await send_wrapper({"type": "http.response.body", "body": body})
         finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            who = scope["state"].get("who", "-")
-            access_log.info("%s %s %s %.1fms %s", scope["method"], scope["path"], status_holder["status"], elapsed, who)
+            if status_holder["status"] != 200 or not scope["state"].get("quick"):
+                elapsed = (time.perf_counter() - started) * 1000
+                who = scope["state"].get("who", "-")
+                access_log.info("%s %s %s %.1fms %s", scope["method"], scope["path"], status_holder["status"], elapsed, who)
+            now = time.monotonic()
+            if now - self._quick_logged_at >= QUICK_LOG_INTERVAL_S:
+                self._log_quick_answers(now)
+
+    def _log_quick_answers(self, now: float) -> None:
+        """One line a minute for the heartbeats answered from memory: a hall of 5,000 phones
+        sends hundreds a second, and a line for each cost a tenth of the service's time."""
+        if self.quick_answered:
+            access_log.info("POST /api/v1/device/heartbeat 200: %d answered in the last %.0f s", self.quick_answered, now - self._quick_logged_at)
+        self.quick_answered = 0
+        self._quick_logged_at = now
 
     @staticmethod
     async def _answer_quickly(quick: Callable[[str, bytes], tuple[dict[str, Any], str] | None], scope: Scope, body: bytes, send: Send) -> bool:
@@ -109,6 +126,7 @@ class EdgeMiddleware:
             return False
         answer, attempt_id = answered
         scope["state"]["who"] = f"device:{attempt_id}"
+        scope["state"]["quick"] = True
         # As FastAPI's JSONResponse renders it.
         data = json.dumps(answer, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
         await send({"type": "http.response.start", "status": 200,

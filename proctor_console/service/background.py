@@ -20,6 +20,7 @@ from .storage import (
     attempts,
     events,
     idempotency,
+    mark_changed,
     service_meta,
     utcnow,
 )
@@ -32,6 +33,8 @@ log = logging.getLogger("proctor_console.service")
 # 330 events a second instead of one per heartbeat.
 SEEN_RESEND = timedelta(seconds=15)
 TELEMETRY_FIELDS = ("battery_pct", "charging", "network", "answered")
+#: What the flush reads to decide whether a heartbeat re-sends the row.
+TELEMETRY_STATE = (attempts.c.id, attempts.c.version, attempts.c.seen_in_event, *(attempts.c[f] for f in TELEMETRY_FIELDS))
 #: The keys of a whole attempt row as ``exam.load_attempt`` reads it (attempt and session columns).
 ATTEMPT_KEYS = frozenset(column.key for column in exam.ATTEMPT_SELECT.selected_columns)
 
@@ -39,8 +42,10 @@ ATTEMPT_KEYS = frozenset(column.key for column in exam.ATTEMPT_SELECT.selected_c
 class TelemetryBuffer:
     """Heartbeat telemetry kept in memory and written about once a second, in one transaction."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cache: AttemptCache | None = None) -> None:
         self.store = store
+        #: Whole rows for the re-sent events, where the cache holds the stored version.
+        self.cache = cache
         self.pending: dict[str, dict[str, Any]] = {}
 
     def add(self, attempt_id: str, telemetry: dict[str, Any]) -> None:
@@ -67,28 +72,43 @@ class TelemetryBuffer:
         return written
 
     async def _flush_chunk(self, conn: Any, ids: list[str], batch: dict[str, dict[str, Any]]) -> int:
-        rows = (await conn.execute(exam.ATTEMPT_SELECT.where(attempts.c.id.in_(ids)))).mappings().all()
-        full: list[dict[str, Any]] = []
+        # What decides a re-send, from the database (another process may have written it).
+        stored = (await conn.execute(select(*TELEMETRY_STATE).where(attempts.c.id.in_(ids)))).all()
+        resend: dict[str, tuple[int, dict[str, Any]]] = {}
         seen_only: list[dict[str, Any]] = []
-        new_events: list[dict[str, Any]] = []
-        now = utcnow()
-        for row in rows:
-            a = dict(row)
-            tel = batch[a["id"]]
-            changed = any(tel.get(f) != a[f] for f in TELEMETRY_FIELDS if f in tel)
-            stale = a["seen_in_event"] is None or tel["last_seen"] - a["seen_in_event"] >= SEEN_RESEND
-            if changed or stale:
+        for aid, version, seen_in_event, *values in stored:
+            tel = batch[aid]
+            changed = any(f in tel and tel[f] != v for f, v in zip(TELEMETRY_FIELDS, values, strict=True))
+            if changed or seen_in_event is None or tel["last_seen"] - seen_in_event >= SEEN_RESEND:
+                resend[aid] = (version, tel)
+            else:
+                seen_only.append({"b_id": aid, "b_last_seen": tel["last_seen"]})
+        if resend:
+            # The whole row for the event: from the cache when it holds this very version
+            # (the usual case), else read; either way marked so the cache takes it at commit.
+            whole: dict[str, dict[str, Any]] = {}
+            for aid, (version, _) in resend.items():
+                hit = self.cache.rows.get(aid) if self.cache is not None else None
+                if hit is not None and hit[0]["version"] == version:
+                    whole[aid] = dict(hit[0])
+            missing = [aid for aid in resend if aid not in whole]
+            if missing:
+                for row in (await conn.execute(exam.ATTEMPT_SELECT.where(attempts.c.id.in_(missing)))).mappings():
+                    whole[row["id"]] = dict(row)
+            now = utcnow()
+            full: list[dict[str, Any]] = []
+            new_events: list[dict[str, Any]] = []
+            for aid, a in whole.items():
+                tel = resend[aid][1]
                 a.update(tel)
                 a["version"] += 1
                 a["seen_in_event"] = tel["last_seen"]
-                full.append({"b_id": a["id"], "b_version": a["version"], **{f"b_{k}": a[k] for k in (*TELEMETRY_FIELDS, "last_seen")}})
+                full.append({"b_id": aid, "b_version": a["version"], **{f"b_{k}": a[k] for k in (*TELEMETRY_FIELDS, "last_seen")}})
                 new_events.append({
-                    "at": now, "session_id": a["session_id"], "hall_id": a["hall_id"], "attempt_id": a["id"],
+                    "at": now, "session_id": a["session_id"], "hall_id": a["hall_id"], "attempt_id": aid,
                     "type": "candidate", "kind": None, "actor": None, "detail": None, "data": exam.row_json(a),
-                })
-            else:
-                seen_only.append({"b_id": a["id"], "b_last_seen": tel["last_seen"]})
-        if full:
+                })  # fmt: skip
+                mark_changed(conn, aid, a)
             await conn.execute(
                 update(attempts).where(attempts.c.id == bindparam("b_id")).values(
                     version=bindparam("b_version"),
@@ -103,7 +123,7 @@ class TelemetryBuffer:
                 update(attempts).where(attempts.c.id == bindparam("b_id")).values(last_seen=bindparam("b_last_seen")),
                 seen_only,
             )
-        return len(full)
+        return len(resend)
 
 
 async def telemetry_loop(buffer: TelemetryBuffer, interval: float = 1.0) -> None:

@@ -36,7 +36,7 @@ from .common import RawHttp, Report, cpu_seconds, spread
 SIZES = {
     # phones, seconds per heartbeat step, rates to try, end-rush window (s)
     "tiny": {"phones": 40, "step_s": 1.0, "rates": [200], "rush_s": 2.0},
-    "profile": {"phones": 300, "step_s": 20.0, "rates": [300], "rush_s": 3.0},
+    "profile": {"phones": 5000, "step_s": 15.0, "rates": [1000], "rush_s": 10.0},
     "medium": {"phones": 1000, "step_s": 5.0, "rates": [500, 1000, 2000], "rush_s": 15.0},
     "full": {"phones": 5000, "step_s": 15.0, "rates": [250, 500, 1000, 1500, 2000, 3000], "rush_s": 60.0},
 }

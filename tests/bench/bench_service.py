@@ -36,7 +36,7 @@ from .common import RawHttp, Report, cpu_seconds, spread
 SIZES = {
     # phones, seconds per heartbeat step, rates to try, end-rush window (s)
     "tiny": {"phones": 40, "step_s": 1.0, "rates": [200], "rush_s": 2.0},
-    "profile": {"phones": 5000, "step_s": 15.0, "rates": [1000], "rush_s": 10.0},
+    "profile": {"phones": 5000, "step_s": 10.0, "rates": [1000], "rush_s": 60.0},
     "medium": {"phones": 1000, "step_s": 5.0, "rates": [500, 1000, 2000], "rush_s": 15.0},
     "full": {"phones": 5000, "step_s": 15.0, "rates": [250, 500, 1000, 1500, 2000, 3000], "rush_s": 60.0},
 }
@@ -125,7 +125,7 @@ class Load:
 
 
 def _start_profiler(pid: int, seconds: float, label: str) -> subprocess.Popen[bytes] | None:
-    """With BENCH_PROFILE=FOLDER, py-spy samples the service during the first heartbeat step."""
+    """With BENCH_PROFILE=FOLDER, py-spy samples the service (Python, GIL held) during the first heartbeat step and the end rush."""
     folder = os.environ.get("BENCH_PROFILE")
     if not folder:
         return None
@@ -215,12 +215,15 @@ async def _measure(db_label: str, db_url: str | None, size: str, report: Report)
             body = f'{{"submission_id": "{submission_ids[p]}", "answers": {answers}}}'.encode()
             return "/api/v1/device/submit", body, {"Authorization": f"Bearer {tokens[p]}"}
 
+        profiler = _start_profiler(pid, rush_s, f"{db_label}-rush")
         cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
         beats_task = asyncio.create_task(load.run(beat_rate, rush_s, make))
         subs = await load.run(phones / rush_s, rush_s, submit)
         beats = await beats_task
         wall = time.perf_counter() - wall0
         cpu = cpu_seconds(pid) - cpu0
+        if profiler is not None:
+            profiler.wait(60)
         await load.stop()
         receipts: dict[str, str] = {}
         for i, (_, status, data) in enumerate(subs):

@@ -78,9 +78,25 @@ class TokenStore:
     def __init__(self, service_name: str = SERVICE_NAME) -> None:
         self.service_name = service_name
         self._memory: dict[str, str] = {}
-        self._backend, self._refused = _pick_backend()
-        if self._backend is None:
-            log.info("tokens kept in memory only: %s", self._refused)
+        # Picked at first use: finding keyring's backend loads its plug-ins (a quarter of
+        # a second at start-up), which a console signed in from the command line never needs.
+        self._picked = False
+        self._chosen: keyring.backend.KeyringBackend | None = None
+        self._refused = ""
+
+    @property
+    def _backend(self) -> keyring.backend.KeyringBackend | None:
+        if not self._picked:
+            self._picked = True
+            self._chosen, self._refused = _pick_backend()
+            if self._chosen is None:
+                log.info("tokens kept in memory only: %s", self._refused)
+        return self._chosen
+
+    @_backend.setter
+    def _backend(self, backend: keyring.backend.KeyringBackend | None) -> None:
+        self._picked = True
+        self._chosen = backend
 
     @property
     def location(self) -> str:

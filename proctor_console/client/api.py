@@ -14,7 +14,7 @@ import re
 import ssl
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -107,6 +107,17 @@ def _is_tls_failure(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def _sent_tracer(sent: asyncio.Event) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+    """An httpcore trace callback that sets ``sent`` when the request body has been
+    written (HTTP/1.1 and HTTP/2 name the step alike)."""
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        if event.endswith("send_request_body.complete"):
+            sent.set()
+
+    return trace
 
 
 class ConsoleApi:
@@ -226,15 +237,26 @@ class ConsoleApi:
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         what: str | None = None,
+        sent: asyncio.Event | None = None,
     ) -> httpx.Response:
-        """Send one request; return a 2xx answer or raise the matching ConsoleError."""
+        """Send one request; return a 2xx answer or raise the matching ConsoleError.
+
+        ``sent`` is set once the whole request is on the wire (the service is working
+        on it), so a caller can do other work meanwhile without holding it back.
+        """
         what = what or f"{method} {path.split('?')[0]}"
         all_headers = {**self.auth_headers(), **(headers or {})}
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        extensions = {"trace": _sent_tracer(sent)} if sent is not None else None
         sent_at = time.time()
         try:
             response = await self.http.request(
-                method, self.url(path), json=json, params=clean_params or None, headers=all_headers
+                method,
+                self.url(path),
+                json=json,
+                params=clean_params or None,
+                headers=all_headers,
+                extensions=extensions,
             )
         except httpx.HTTPError as exc:
             # Log the kind of failure only: the request (with its token or password) stays out.
@@ -274,10 +296,16 @@ class ConsoleApi:
             ) from None
 
     async def get_json(
-        self, path: str, *, params: dict[str, str] | None = None, what: str | None = None
+        self,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        what: str | None = None,
+        sent: asyncio.Event | None = None,
     ) -> Any:
         what = what or f"GET {path}"
-        return self._json(await self.request("GET", path, params=params, what=what), what)
+        response = await self.request("GET", path, params=params, what=what, sent=sent)
+        return self._json(response, what)
 
     async def post_json(
         self,
@@ -411,15 +439,18 @@ class ConsoleApi:
         except RecordError as exc:
             raise self._not_ours(what, exc) from None
 
-    async def snapshot(self, session_id: str, hall_id: str | None = None) -> Snapshot:
+    async def snapshot(
+        self, session_id: str, hall_id: str | None = None, *, sent: asyncio.Event | None = None
+    ) -> Snapshot:
         """Every candidate row of the session (or hall) and the cursor to follow from.
 
         A row that cannot be read is skipped and named in ``problems``; it never raises.
+        ``sent``: set once the request is on its way (see :meth:`request`).
         """
         what = "the candidate snapshot"
         params = {"hall_id": hall_id} if hall_id else None
         body = await self.get_json(
-            f"/sessions/{_segment(session_id)}/candidates", params=params, what=what
+            f"/sessions/{_segment(session_id)}/candidates", params=params, what=what, sent=sent
         )
         if not isinstance(body, dict) or not isinstance(body.get("candidates"), list):
             raise self._not_ours(what, RecordError("no candidates list"))

@@ -17,7 +17,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, cast
@@ -36,6 +36,7 @@ from .errors import (
     TlsError,
     Unauthorized,
 )
+from .records import Snapshot
 
 log = logging.getLogger("proctor_console.client.feed")
 
@@ -102,6 +103,7 @@ class LiveFeed:
         read_timeout: float = 25.0,
         backoff_initial: float = 0.5,
         backoff_max: float = 10.0,
+        first_snapshot: Awaitable[Snapshot] | None = None,
     ) -> None:
         if read_timeout <= stale_after:
             # A silent stream must be shown stale before the read times out and reconnects;
@@ -131,6 +133,8 @@ class LiveFeed:
         self._last_activity = datetime.now(UTC)
         self._connected_once = False
         self._went_live = False
+        self._first_snapshot = first_snapshot
+        """A snapshot already asked for (at start-up), taken instead of asking again."""
 
     # ----- owner's side -----
 
@@ -191,8 +195,22 @@ class LiveFeed:
                 self._set_status("reconnecting", detail=detail)
         finally:
             self._flush()
+            self._drop_first_snapshot()
 
     # ----- the work -----
+
+    def _drop_first_snapshot(self) -> None:
+        """A snapshot asked for but never taken (stopped first): cancel it, and read
+        its error, so that asyncio does not report it as never retrieved."""
+        first, self._first_snapshot = self._first_snapshot, None
+        if first is not None and asyncio.isfuture(first):
+            if first.done():
+                if not first.cancelled():
+                    first.exception()
+            else:
+                first.cancel()
+        elif asyncio.iscoroutine(first):
+            first.close()
 
     async def _wait_stopping(self, seconds: float) -> bool:
         """Sleep ``seconds`` unless stopped first; True when stopped."""
@@ -203,7 +221,11 @@ class LiveFeed:
         return True
 
     async def _take_snapshot(self) -> None:
-        snapshot = await self.api.snapshot(self.session_id, self.hall_id)
+        first, self._first_snapshot = self._first_snapshot, None
+        if first is not None:
+            snapshot = await first
+        else:
+            snapshot = await self.api.snapshot(self.session_id, self.hall_id)
         self.snapshots += 1
         self.cursor = snapshot.cursor
         # The snapshot supersedes what was waiting to be delivered.

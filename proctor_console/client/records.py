@@ -163,6 +163,14 @@ class ExamSession:
             status=_str(obj, "status"),
         )
 
+    def feed_hall(self, user: User, asked: str | None = None) -> str | None:
+        """The hall the console follows: the one asked for; else, for a proctor of
+        exactly one of this session's halls, that hall; else None (the whole session)."""
+        if asked is None and str(user.role) == Role.PROCTOR.value:
+            mine = [h for h in self.hall_ids if h in user.hall_ids]
+            return mine[0] if len(mine) == 1 else None
+        return asked
+
 
 @dataclass(frozen=True)
 class Snapshot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -24,10 +25,10 @@ from PySide6.QtWidgets import (
 from ..client.api import ConsoleApi
 from ..client.errors import ConsoleError
 from ..client.feed import FeedStatus, LiveFeed
-from ..client.records import ExamSession, User
+from ..client.records import ExamSession, Snapshot, User
 from ..domain.flags import Flag
 from ..domain.rows import CandidateRow
-from ..domain.states import ACTING_ROLES, AttemptState, EscalationCategory, Role
+from ..domain.states import ACTING_ROLES, AttemptState, EscalationCategory
 from .alerts import Alert, AlertDesk
 from .appearance import apply_text_scale
 from .forms import load_form
@@ -238,7 +239,14 @@ class MainWindow(QObject):
 
     # -- the session's live feed ------------------------------------------------------
 
-    def open_session(self, session: ExamSession, hall_id: str | None = None) -> None:
+    def open_session(
+        self,
+        session: ExamSession,
+        hall_id: str | None = None,
+        first_snapshot: Awaitable[Snapshot] | None = None,
+    ) -> None:
+        """Show ``session`` (one hall of it: see ``ExamSession.feed_hall``). ``first_snapshot``:
+        its snapshot, already asked for (the console's start asks before building this window)."""
         self.stop_feed()
         self.session = session
         ends = (
@@ -248,15 +256,13 @@ class MainWindow(QObject):
         )
         self.live.set_session_times(session.starts_at, ends)
         self.monitor.set_session(session.title, session.exam_code, ends)
-        if hall_id is None and str(self.user.role) == Role.PROCTOR.value:
-            mine = [h for h in session.hall_ids if h in self.user.hall_ids]
-            hall_id = mine[0] if len(mine) == 1 else None
+        hall_id = session.feed_hall(self.user, hall_id)
         self.hall_id = hall_id
         self.monitor.seatMap.set_hall_size(0, 0)
         seat_hall = hall_id or (session.hall_ids[0] if len(session.hall_ids) == 1 else None)
         if seat_hall is not None:
             self.tasks.start(self._load_hall_size(seat_hall), "hall-size", replace=True)
-        self.start_feed()
+        self.start_feed(first_snapshot)
 
     async def _load_hall_size(self, hall_id: str) -> None:
         """The seat map's grid is the hall's rows x columns (empty seats shown as empty).
@@ -270,7 +276,7 @@ class MainWindow(QObject):
         if hall is not None and hall.id == (self.hall_id or hall_id):
             self.monitor.seatMap.set_hall_size(hall.rows, hall.columns)
 
-    def start_feed(self) -> None:
+    def start_feed(self, first_snapshot: Awaitable[Snapshot] | None = None) -> None:
         assert self.session is not None
         self.feed = LiveFeed(
             self.api,
@@ -279,6 +285,7 @@ class MainWindow(QObject):
             on_rows=self.live.feed_rows,
             on_status=self._feed_status,
             on_event=self._feed_event,
+            first_snapshot=first_snapshot,
         )
         self.tasks.start(self._run_feed(self.feed), "feed", replace=True)
 

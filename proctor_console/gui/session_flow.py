@@ -5,9 +5,10 @@ Kept apart from ``app`` so tests can drive the same flow on a test loop.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
@@ -15,13 +16,28 @@ from PySide6.QtWidgets import QMessageBox
 from ..client.api import ConsoleApi
 from ..client.credentials import TokenStore
 from ..client.errors import ConsoleError
-from ..client.records import ExamSession
-from .main_window import MainWindow
+from ..client.records import ExamSession, Snapshot
 from .settings import ConsoleSettings
 from .tasks import TaskSet
 from .views.sign_in import HttpClients, LoginDialog, SessionPicker, SignedIn
 
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 log = logging.getLogger("proctor.init")
+
+WINDOW_MODULES = (
+    "proctor_console.gui.main_window",
+    "proctor_console.gui.views.hall_monitor",
+    "proctor_console.gui.views.live_chart",
+    "proctor_console.gui.views.seat_map",
+    "proctor_console.gui.views.escalations",
+    "proctor_console.gui.review_window",
+    "proctor_console.gui.views.phone_talk",
+)
+"""What the hall window imports (MainWindow and what its constructor imports): most of
+the start-up's import time (pyqtgraph, numpy). Imported only when the window is built;
+``app`` loads them ahead, in a thread, while the console signs in."""
 
 
 class ConsoleFlow(QObject):
@@ -102,22 +118,44 @@ class ConsoleFlow(QObject):
 
     async def _open_session_by_id(self, session_id: str) -> None:
         assert self.signed is not None
-        sessions = await self.signed.api.sessions()
+        api = self.signed.api
+        sessions = await api.sessions()
         match = next((s for s in sessions if s.id == session_id), None)
         if match is None:
             raise ConsoleError(f"Session {session_id} is not open to this account.")
-        self.open_session(match)
+        if self.window is not None:
+            self.open_session(match)
+            return
+        # The snapshot is the service's longest answer (seconds for thousands of rows): ask
+        # for it first, and build the window while the service prepares it. Building blocks
+        # the loop, so wait until the request is on the wire (or failed) before building.
+        sent = asyncio.Event()
+        hall = match.feed_hall(self.signed.user, self.options.hall_id)
+        snapshot = asyncio.ensure_future(api.snapshot(match.id, hall, sent=sent))
+        on_wire = asyncio.ensure_future(sent.wait())
+        try:
+            await asyncio.wait({snapshot, on_wire}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            snapshot.cancel()
+            raise
+        finally:
+            on_wire.cancel()
+        self.open_session(match, snapshot)
 
-    def open_session(self, session: ExamSession) -> None:
+    def open_session(
+        self, session: ExamSession, first_snapshot: Awaitable[Snapshot] | None = None
+    ) -> None:
         assert self.signed is not None
         if self.window is None:
+            from .main_window import MainWindow  # waits here if app's thread is still importing it
+
             self.window = MainWindow(
                 self.signed.api, self.signed.user, self.settings, self.tasks, self.options.keypad
             )
             self.window.closed.connect(self.on_done)
             self.window.sessionsRequested.connect(self.show_sessions)
             self.window.signOutRequested.connect(self.sign_out)
-        self.window.open_session(session, self.options.hall_id)
+        self.window.open_session(session, self.options.hall_id, first_snapshot)
         self.window.show()
 
     def sign_out(self) -> None:

@@ -14,3 +14,11 @@
 Submodules are imported where needed; this package imports nothing itself,
 so ``proctor_console.cli`` stays cheap to start.
 """
+
+import sys
+
+# httpx imports its command-line tool (httpx._main: rich, pygments, click) with itself:
+# about 0.1 s of the console's start, for a tool the console never runs. Marked as not
+# importable, httpx puts a stub in its place (httpx.main then says the CLI is missing).
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]

@@ -9,12 +9,14 @@ does not work; then the token lives in memory for this run only, and
 from __future__ import annotations
 
 import logging
-
-import keyring
-import keyring.backend
-import keyring.errors
+from typing import TYPE_CHECKING
 
 from .connect import normalize_server_url
+
+if TYPE_CHECKING:
+    import keyring.backend
+
+# keyring itself is imported at first use (80 ms at start-up, and it loads its plug-ins).
 
 log = logging.getLogger("proctor_console.client.credentials")
 
@@ -46,6 +48,8 @@ def _refused_reason(backend: keyring.backend.KeyringBackend) -> str | None:
 
 def _pick_backend() -> tuple[keyring.backend.KeyringBackend | None, str]:
     """The backend to use (None: memory only) and why not, when refused."""
+    import keyring
+
     backend = keyring.get_keyring()
     chained = getattr(backend, "backends", None)
     if type(backend).__module__.startswith("keyring.backends.chainer") and isinstance(
@@ -128,6 +132,8 @@ class TokenStore:
 
     def save(self, server: str, username: str, token: str) -> str:
         """Keep the token; returns :attr:`location`, the sentence saying where it went."""
+        import keyring.errors
+
         key = self.key(server, username)
         if self._backend is not None:
             try:
@@ -140,6 +146,8 @@ class TokenStore:
         return self.location
 
     def load(self, server: str, username: str) -> str | None:
+        import keyring.errors
+
         key = self.key(server, username)
         if key in self._memory:
             return self._memory[key]
@@ -153,6 +161,8 @@ class TokenStore:
 
     def delete(self, server: str, username: str) -> None:
         """Forget the token (signing out, or a token the service no longer accepts)."""
+        import keyring.errors
+
         key = self.key(server, username)
         self._memory.pop(key, None)
         if self._backend is None:

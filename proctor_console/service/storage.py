@@ -13,10 +13,12 @@ import asyncio
 import contextlib
 import contextvars
 import json
-from collections.abc import AsyncIterator, Callable
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Generator
 from datetime import UTC, datetime
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -337,11 +339,63 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+class _RunNow:
+    """Stands in for aiosqlite's queue to its worker thread: runs the work at once."""
+
+    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
+        future, function = item
+        try:
+            result = function()
+        except BaseException as exc:
+            if future is not None:
+                future.set_exception(exc)
+            return
+        if future is not None:
+            future.set_result(result)
+
+
+class InlineSqliteConnection(aiosqlite.Connection):
+    """aiosqlite's interface with the statements run on the event loop's own thread.
+
+    aiosqlite hands every call (cursor, execute, fetch, close: four per statement) to a
+    thread and back; under load each hand-over waits for the GIL, and a write
+    transaction took 5-7 ms for well under a millisecond of SQLite work
+    (tests/bench/RESULTS.md). Our statements are short (WAL, synchronous=NORMAL: a
+    commit does not wait for the disk), so running them in place is faster and keeps
+    the loop free enough. The price: a writer blocked by *another process* would block
+    the loop, so one service process owns a SQLite file (several processes: PostgreSQL).
+    """
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+        super().__init__(connector, 64)
+        self._tx = _RunNow()  # type: ignore[assignment]
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return fn(*args, **kwargs)
+
+    async def _connect(self) -> InlineSqliteConnection:
+        if self._connection is None:
+            self._connection = self._connector()
+        return self
+
+    def __await__(self) -> Generator[Any, None, InlineSqliteConnection]:
+        return self._connect().__await__()
+
+
 def make_engine(url: str) -> AsyncEngine:
     sa_url, connect_args = normalize_url(url)
     if sa_url.startswith("sqlite"):
+        parsed = make_url(sa_url)
+        file_args, file_kwargs = parsed.get_dialect()().create_connect_args(parsed)
+        file_kwargs.update(connect_args)
+
+        async def connect_inline() -> InlineSqliteConnection:
+            return await InlineSqliteConnection(lambda: sqlite3.connect(*file_args, **file_kwargs))  # type: ignore[call-overload]
+
         engine = create_async_engine(
-            sa_url, connect_args=connect_args, pool_size=5, max_overflow=5, json_serializer=compact_json
+            sa_url, async_creator=connect_inline, pool_size=5, max_overflow=5, json_serializer=compact_json
         )
 
         @event.listens_for(engine.sync_engine, "connect")

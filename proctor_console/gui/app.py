@@ -14,7 +14,6 @@ import logging.handlers
 import os
 import signal
 import sys
-import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,9 +183,6 @@ async def console_main(options: StartOptions, settings: Any) -> int:
     tasks = TaskSet(on_error=task_failed)
     http = HttpClients(make_http_client, settings.ca_bundle)
     flow = ConsoleFlow(options, settings, http, TokenStore(), tasks, on_done=done.set)
-    # The hall window's modules load in a thread while this one signs in and asks for the
-    # session and its snapshot (network waits); the window's import waits for it if needed.
-    threading.Thread(target=_import_window_modules, name="import-window", daemon=True).start()
 
     # Ctrl+C and SIGTERM end the console like closing its window (Python runs the
     # handler at the next Python code: the window's one-second timer at the latest).
@@ -214,18 +210,6 @@ async def console_main(options: StartOptions, settings: Any) -> int:
         await http.aclose()
         log.info("console closed")
     return 0
-
-
-def _import_window_modules() -> None:
-    import importlib
-
-    from .session_flow import WINDOW_MODULES
-
-    try:
-        for name in WINDOW_MODULES:
-            importlib.import_module(name)
-    except Exception:  # the main thread's own import raises it again, where it is handled
-        log.debug("ahead-of-time import of the window failed", exc_info=True)
 
 
 def _smoke_test_sign_in() -> None:

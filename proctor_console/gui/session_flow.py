@@ -6,7 +6,9 @@ Kept apart from ``app`` so tests can drive the same flow on a test loop.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -36,8 +38,22 @@ WINDOW_MODULES = (
     "proctor_console.gui.views.phone_talk",
 )
 """What the hall window imports (MainWindow and what its constructor imports): most of
-the start-up's import time (pyqtgraph, numpy). Imported only when the window is built;
-``app`` loads them ahead, in a thread, while the console signs in."""
+the start-up's import time (pyqtgraph, numpy). Imported only when the window is built,
+and ahead of that in a thread while the console signs in (``import_window_ahead``)."""
+
+
+def import_window_ahead() -> None:
+    """Import the hall window's modules in a thread, while this one waits for the network
+    (sign-in, sessions, snapshot) or for the user; the window's own import waits for it."""
+
+    def run() -> None:
+        try:
+            for name in WINDOW_MODULES:
+                importlib.import_module(name)
+        except Exception:  # the main thread's own import raises it again, where it is handled
+            log.debug("ahead-of-time import of the window failed", exc_info=True)
+
+    threading.Thread(target=run, name="import-window", daemon=True).start()
 
 
 class ConsoleFlow(QObject):
@@ -67,6 +83,7 @@ class ConsoleFlow(QObject):
             self.tasks.start(self._direct_sign_in(), "sign-in")
         else:
             self.show_login()
+            import_window_ahead()  # while the user signs in
 
     def show_login(self) -> LoginDialog:
         self.login = LoginDialog(self.settings, self.http, self.tokens, self.tasks)
@@ -83,6 +100,8 @@ class ConsoleFlow(QObject):
     async def _direct_sign_in(self) -> None:
         """The demo: signed in as the hall's proctor, no dialog."""
         api = ConsoleApi(self.options.server, self.http.get(""))  # type: ignore[arg-type]
+        # Started once the HTTP client is made (its imports would contend with the thread's).
+        import_window_ahead()
         try:
             result = await api.login(self.options.username, self.options.password)
         except ConsoleError as exc:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Text, and_, cast, insert, or_, select, update
 
 from ..domain.devices import MIN_APP_VERSION, device_problems, version_at_least
 from ..domain.rows import format_time
@@ -650,11 +650,12 @@ async def event_stream(
         yield b": stream open\n\n"
         while True:
             async with store.read() as conn:
-                rows = (await conn.execute(select(events.c.id, events.c.type, events.c.data).where(and_(*cond, events.c.id > cursor)).order_by(events.c.id).limit(500))).all()
+                # The row JSON as stored (compact, one line): sent as it is, not decoded and encoded again.
+                rows = (await conn.execute(select(events.c.id, events.c.type, cast(events.c.data, Text)).where(and_(*cond, events.c.id > cursor)).order_by(events.c.id).limit(500))).all()
             if rows:
                 parts = []
                 for eid, etype, data in rows:
-                    parts.append(f"id: {eid}\nevent: {etype}\ndata: {json.dumps(data, ensure_ascii=False, separators=(',', ':'))}\n\n")
+                    parts.append(f"id: {eid}\nevent: {etype}\ndata: {data}\n\n")
                     cursor = eid
                 yield "".join(parts).encode()
                 last_sent = time.monotonic()

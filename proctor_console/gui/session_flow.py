@@ -39,12 +39,13 @@ WINDOW_MODULES = (
 )
 """What the hall window imports (MainWindow and what its constructor imports): most of
 the start-up's import time (pyqtgraph, numpy). Imported only when the window is built,
-and ahead of that in a thread while the console signs in (``import_window_ahead``)."""
+and ahead of that in a thread while the user signs in or chooses a session
+(``import_window_ahead``)."""
 
 
 def import_window_ahead() -> None:
-    """Import the hall window's modules in a thread, while this one waits for the network
-    (sign-in, sessions, snapshot) or for the user; the window's own import waits for it."""
+    """Import the hall window's modules in a thread while the user is busy with a dialog;
+    the window's own import waits for it if it is not done."""
 
     def run() -> None:
         try:
@@ -100,8 +101,6 @@ class ConsoleFlow(QObject):
     async def _direct_sign_in(self) -> None:
         """The demo: signed in as the hall's proctor, no dialog."""
         api = ConsoleApi(self.options.server, self.http.get(""))  # type: ignore[arg-type]
-        # Started once the HTTP client is made (its imports would contend with the thread's).
-        import_window_ahead()
         try:
             result = await api.login(self.options.username, self.options.password)
         except ConsoleError as exc:
@@ -118,6 +117,8 @@ class ConsoleFlow(QObject):
             self.tasks.start(self._open_session_by_id(self.options.session_id), "open-session")
         else:
             self.show_sessions()
+            if self.window is None:
+                import_window_ahead()  # while the user chooses
 
     def show_sessions(self) -> SessionPicker:
         assert self.signed is not None
@@ -159,6 +160,8 @@ class ConsoleFlow(QObject):
             raise
         finally:
             on_wire.cancel()
+        # The window's modules are imported here, while the service prepares the snapshot; a
+        # thread importing them during the sign-in held the GIL and a core and slowed it.
         self.open_session(match, snapshot)
 
     def open_session(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
+from functools import lru_cache
 
 from .devices import device_problems
 from .rows import CandidateRow
@@ -63,6 +64,16 @@ SEVERITY: dict[Flag, Severity] = {
 
 #: Order within one severity: the flag a proctor acts on first comes first.
 FLAG_ORDER = list(Flag)
+_RANK = {flag: (-SEVERITY[flag], i) for i, flag in enumerate(FLAG_ORDER)}
+
+
+@lru_cache(maxsize=1024)
+def _outdated_detail(
+    platform: str | None, os_version: str | None, app_version: str | None, screen: str | None
+) -> str | None:
+    """OUTDATED_DEVICE's detail, or None: a hall has few device kinds, each checked once."""
+    problems = device_problems(platform, os_version, app_version, screen)
+    return "; ".join(p.field for p in problems) if problems else None
 
 
 @dataclass(frozen=True)
@@ -163,15 +174,57 @@ def compute_flags(
     if state is AttemptState.INFO_PENDING:
         hits.append(FlagHit(Flag.INFO_PENDING, row.last_seen))
     if state is not AttemptState.NOT_JOINED:
-        problems = device_problems(row.platform, row.os_version, row.app_version, row.screen)
-        if problems:
-            hits.append(FlagHit(Flag.OUTDATED_DEVICE, None, "; ".join(p.field for p in problems)))
+        outdated = _outdated_detail(row.platform, row.os_version, row.app_version, row.screen)
+        if outdated is not None:
+            hits.append(FlagHit(Flag.OUTDATED_DEVICE, None, outdated))
     if row.device_count > 1:
         hits.append(FlagHit(Flag.DEVICE_CHANGED, None, f"{row.device_count}"))
     if row.open_escalations > 0:
         hits.append(FlagHit(Flag.ESCALATED, None, f"{row.open_escalations}"))
-    hits.sort(key=lambda h: (-h.severity, FLAG_ORDER.index(h.flag)))
+    if len(hits) > 1:
+        hits.sort(key=lambda h: _RANK[h.flag])
     return hits
+
+
+def flags_change_at(
+    row: CandidateRow, ctx: RowContext, thresholds: Thresholds | None = None
+) -> datetime | None:
+    """When :func:`compute_flags` may first answer differently for this row and these
+    measures as only the clock moves on from ``ctx.now``; None: not until something else
+    changes. Lets a caller recompute a row's flags only when due, not every second.
+    Mirrors every use of ``now`` in compute_flags (keep them together)."""
+    t = thresholds or Thresholds()
+    now = ctx.now
+    state = row.state
+    live = state in LIVE_STATES
+    moments: list[datetime] = []
+    if row.submit_pending_since is not None:
+        stuck_at = row.submit_pending_since + timedelta(seconds=t.stuck_submitting_after_s)
+        if now <= stuck_at:
+            moments.append(stuck_at)
+    if live and row.last_seen is not None:
+        silent = (now - row.last_seen).total_seconds()
+        if silent > t.offline_after_s:
+            # OFFLINE says how long in whole seconds: the next second changes it
+            moments.append(row.last_seen + timedelta(seconds=int(silent) + 1))
+        else:
+            moments.append(row.last_seen + timedelta(seconds=t.offline_after_s))
+    if live and row.battery_pct is not None and not row.charging:
+        ends = row.deadline or ctx.session_ends_at
+        rate = ctx.battery_drain_per_min
+        if ends is not None and rate is not None and rate > 0:
+            to_empty = timedelta(minutes=row.battery_pct / rate)
+            empty_at = now + to_empty
+            if empty_at < ends:
+                # its "empty ~HH:MM" moves with the clock; the flag goes once empty_at reaches ends
+                next_minute = empty_at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+                moments.append(next_minute - to_empty)
+                moments.append(ends - to_empty)
+    if state is AttemptState.NOT_JOINED and ctx.session_starts_at is not None:
+        absent_at = ctx.session_starts_at + timedelta(seconds=t.not_joined_after_s)
+        if now <= absent_at:
+            moments.append(absent_at)
+    return min(moments) if moments else None
 
 
 def attention_key(hit: FlagHit) -> tuple[int, float]:

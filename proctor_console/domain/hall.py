@@ -11,11 +11,18 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
 
-from .flags import FlagHit, RowContext, Severity, Thresholds, attention_key, compute_flags
+from .flags import (
+    FlagHit,
+    RowContext,
+    Severity,
+    Thresholds,
+    attention_key,
+    compute_flags,
+    flags_change_at,
+)
 from .rows import CandidateRow
-from .states import AttemptState
+from .states import LIVE_STATES, AttemptState
 
 _SAMPLES_KEPT = 12
 
@@ -24,11 +31,12 @@ _SAMPLES_KEPT = 12
 class _Telemetry:
     battery: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=_SAMPLES_KEPT))
     seen: deque[float] = field(default_factory=lambda: deque(maxlen=_SAMPLES_KEPT))
+    #: the gaps between the kept heartbeats, kept as they arrive (the oldest goes with its sample)
+    gaps: deque[float] = field(default_factory=lambda: deque(maxlen=_SAMPLES_KEPT - 1))
     # Flags are computed for every row every second, the samples change only with a
     # heartbeat: keep the last answers, keyed by the samples they came from
     # (the newest sample and the count identify them: timestamps only grow).
     _drain: tuple[object, float | None] = (None, None)
-    _gap: tuple[object, float | None] = (None, None)
 
     def drain_per_min(self) -> float | None:
         """Least-squares slope of battery over time, percent per minute (drain > 0)."""
@@ -53,13 +61,12 @@ class _Telemetry:
         return -slope * 60.0
 
     def max_gap_s(self) -> float | None:
-        key = (len(self.seen), self.seen[-1]) if self.seen else 0
-        if self._gap[0] == key:
-            return self._gap[1]
-        seen = list(self.seen)
-        value = max(b - a for a, b in pairwise(seen)) if len(seen) >= 2 else None
-        self._gap = (key, value)
-        return value
+        return max(self.gaps) if self.gaps else None
+
+    def add_seen(self, ts: float) -> None:
+        if self.seen:
+            self.gaps.append(ts - self.seen[-1])
+        self.seen.append(ts)
 
 
 class HallState:
@@ -88,7 +95,7 @@ class HallState:
         if row.last_seen is not None:
             ts = row.last_seen.timestamp()
             if not tele.seen or ts > tele.seen[-1]:
-                tele.seen.append(ts)
+                tele.add_seen(ts)
                 if row.battery_pct is not None and not row.charging:
                     tele.battery.append((ts, row.battery_pct))
                 elif row.charging:
@@ -114,7 +121,32 @@ class HallState:
 
     def flags(self, attempt_id: str, now: datetime) -> list[FlagHit]:
         row = self.rows[attempt_id]
-        return compute_flags(row, self.context(attempt_id, now), self.thresholds)
+        return compute_flags(row, self._flag_context(row, now), self.thresholds)
+
+    def flags_until(self, attempt_id: str, now: datetime) -> tuple[list[FlagHit], datetime | None]:
+        """The row's flags now, and until when they hold if only the clock moves
+        (:func:`flags_change_at`; None: until the row or a setting changes)."""
+        row = self.rows[attempt_id]
+        ctx = self._flag_context(row, now)
+        return compute_flags(row, ctx, self.thresholds), flags_change_at(row, ctx, self.thresholds)
+
+    def _flag_context(self, row: CandidateRow, now: datetime) -> RowContext:
+        """What compute_flags reads: the battery drain (a least-squares fit) only where a
+        flag uses it, a live phone on battery with an end to reach."""
+        tele = self._telemetry.get(row.attempt_id)
+        if tele is None:
+            return RowContext(now, self.session_starts_at, self.session_ends_at)
+        drain = None
+        if (
+            row.battery_pct is not None
+            and not row.charging
+            and (row.deadline or self.session_ends_at) is not None
+            and row.state in LIVE_STATES
+        ):
+            drain = tele.drain_per_min()
+        return RowContext(
+            now, self.session_starts_at, self.session_ends_at, drain, tele.max_gap_s()
+        )
 
     def state_counts(self) -> Counter[AttemptState]:
         return Counter(r.state for r in self.rows.values())

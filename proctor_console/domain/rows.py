@@ -144,11 +144,10 @@ _DEFAULTS = {f.name: f.default for f in fields(CandidateRow)}
 
 @dataclass(frozen=True)
 class _Shape:
-    """What to do with a well-formed row of one shape, after copying its values in."""
+    """What to do with a well-formed row of one shape, after taking its values."""
 
-    #: fields to take back out: unknown ones, and nulls where the default is not null
+    #: null fields: their defaults
     reset: tuple[tuple[str, Any], ...]
-    unknown: tuple[str, ...]
     times: tuple[str, ...]
     has_state: bool
 
@@ -160,20 +159,18 @@ _SHAPES_MAX = 256
 #: "now" per batch); datetimes are immutable, so rows can share them. Bounded by clearing.
 _TIME_CACHE: dict[str, datetime] = {}
 _TIME_CACHE_MAX = 4096
-assert not hasattr(CandidateRow, "__post_init__")  # the fast path fills __dict__ directly
 
 
 def _shape_plan(shape: tuple[Any, ...]) -> _Shape | None:
     half = len(shape) // 2
     reset: list[tuple[str, Any]] = []
-    unknown: list[str] = []
     times: list[str] = []
     has_state = False
     for name, kind_of_value in zip(shape[:half], shape[half:], strict=True):
         expected = _KINDS.get(name)
         if expected is None:
-            unknown.append(name)
-        elif kind_of_value is type(None):
+            continue  # a field this console does not know: ignored
+        if kind_of_value is type(None):
             if name in ("attempt_id", "version"):
                 return None
             reset.append((name, _DEFAULTS[name]))
@@ -183,7 +180,7 @@ def _shape_plan(shape: tuple[Any, ...]) -> _Shape | None:
             times.append(name)
         elif name == "state":
             has_state = True
-    return _Shape(tuple(reset), tuple(unknown), tuple(times), has_state)
+    return _Shape(tuple(reset), tuple(times), has_state)
 
 
 def _parse_well_formed(data: dict[str, Any], attempt_id: str) -> CandidateRow | None:
@@ -199,16 +196,10 @@ def _parse_well_formed(data: dict[str, Any], attempt_id: str) -> CandidateRow | 
         _SHAPES[shape] = plan
     if plan is None:
         return None
-    # What the dataclass __init__ would do (no __post_init__), without 37 assignments.
-    row = object.__new__(CandidateRow)
-    attrs = row.__dict__
-    attrs.update(_DEFAULTS)
-    attrs.update(data)
+    attrs = {**_DEFAULTS, **data}
     attrs["attempt_id"] = attempt_id
     for name, default in plan.reset:
         attrs[name] = default
-    for name in plan.unknown:
-        del attrs[name]
     for name in plan.times:
         text = attrs[name]
         parsed = _TIME_CACHE.get(text)
@@ -225,20 +216,21 @@ def _parse_well_formed(data: dict[str, Any], attempt_id: str) -> CandidateRow | 
         if state is None:
             return None
         attrs["state"] = state
-    battery, seat_row, seat_col = row.battery_pct, row.seat_row, row.seat_col
+    battery, seat_row, seat_col = attrs["battery_pct"], attrs["seat_row"], attrs["seat_col"]
     if (
         (battery is not None and not 0 <= battery <= 100)
-        or row.max_locks < 1
+        or attrs["max_locks"] < 1
         or (seat_row is not None and not 1 <= seat_row <= MAX_HALL_SIDE)
         or (seat_col is not None and not 1 <= seat_col <= MAX_HALL_SIDE)
-        or row.lock_count < 0
-        or row.answered < 0
-        or row.resumes < 0
-        or row.device_count < 0
-        or row.open_escalations < 0
+        or attrs["lock_count"] < 0
+        or attrs["answered"] < 0
+        or attrs["resumes"] < 0
+        or attrs["device_count"] < 0
+        or attrs["open_escalations"] < 0
     ):
         return None
-    return row
+    # Positional, in field order: the plain dataclass __init__, no per-name keyword matching.
+    return CandidateRow(*map(attrs.__getitem__, _FIELD_NAMES))
 
 
 def parse_row(data: Any) -> ParsedRow:

@@ -3,13 +3,16 @@
 Rows from the feed are queued and applied together every ~75 ms (one frame
 or so), so 500 updates a second cost a few model signals, not 500. Flags are
 computed by ``domain`` from the row, the thresholds and the server-corrected
-clock, for the changed rows at once and for every row once a second (OFFLINE
-appears with no event at all).
+clock, for the changed rows at once and, once a second, for every row whose
+flags the passing time may have changed (OFFLINE appears with no event at
+all). The counts and the attention list follow each flag change as it is made,
+so a batch costs the rows it changed, never the size of the hall.
 """
 
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,11 +21,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..domain.flags import Flag, FlagHit, Thresholds
+from ..domain.flags import Flag, FlagHit, Severity, Thresholds, attention_key
 from ..domain.hall import HallState
 from ..domain.rows import CandidateRow, RowError, parse_row
 from ..domain.states import AttemptState
-from .models.attention import AttentionModel, attention_entries
+from .models.attention import AttentionModel
 from .models.candidates import CandidateFilterProxy, CandidateTableModel
 
 _KNOWN_STATES = {state.value for state in AttemptState}
@@ -77,6 +80,20 @@ class LiveHall(QObject):
         self.flags: dict[str, list[FlagHit]] = {}
         self.state_counts: Counter[AttemptState] = Counter()
         self.flag_counts: Counter[Flag] = Counter()
+        # When each row's flags are next due with no event (flags_change_at; absent: never),
+        # what they were computed with, and the latest clock they were computed at.
+        self._flags_due: dict[str, float] = {}
+        self._flags_basis: tuple[object, ...] | None = None
+        self._flags_clock = float("-inf")
+        # The attention list, kept sorted as flags change: (severity, since, hall order, id).
+        # Ties go in the hall's order (first seen), as a sort of all flags in that order would.
+        self._hall_order: dict[str, int] = {}
+        self._attention_tops: dict[str, FlagHit] = {}
+        self._attention_keys: dict[str, tuple[int, float, int, str]] = {}
+        self._attention_sorted: list[tuple[int, float, int, str]] = []
+        self._attention_ids: list[str] = []
+        self._attention_moved = False
+        self._attention_flag_moved = False
         self.connection = ConnectionView("reconnecting")
         self.dropped_events = 0
         self._pending: list[CandidateRow] = []
@@ -155,8 +172,11 @@ class LiveHall(QObject):
         if reset:
             self.hall.clear()
             self.hall.apply_many(pending)
+            self._forget_derived()
+            self._hall_order = {aid: i for i, aid in enumerate(self.hall.rows)}
+            self.state_counts = self.hall.state_counts()
             rows = sorted(self.hall.rows.values(), key=_seat_key)
-            self.flags = {r.attempt_id: self.hall.flags(r.attempt_id, now) for r in rows}
+            self._store_flags(self._all_flags(now))
             self.table.reset_rows(rows)
             self.table.set_flags(self.flags, now)
             self._after_change(now, resort=True)
@@ -166,14 +186,114 @@ class LiveHall(QObject):
         if not changed_ids:
             return
         changed_rows = [self.hall.rows[aid] for aid in changed_ids]
+        counts = self.state_counts
         for row in changed_rows:
-            self._check_unlock(before.get(row.attempt_id), row)
-        self.table.update_rows(changed_rows)
-        new_flags = {aid: self.hall.flags(aid, now) for aid in changed_ids}
+            held = before.get(row.attempt_id)
+            if held is None:
+                self._hall_order[row.attempt_id] = len(self._hall_order)
+            elif held.state is not row.state:
+                _count_down(counts, held.state)
+            if held is None or held.state is not row.state:
+                counts[row.state] += 1
+            self._check_unlock(held, row)
+        new_flags = self._compute_flags(changed_ids, now)
         self._raise_alerts(new_flags)
-        self.flags.update(new_flags)
-        self.table.set_flags(new_flags, now)
+        self._store_flags(new_flags)
+        self.table.update_rows(changed_rows, new_flags, now)
         self._after_change(now, resort=False)
+
+    # -- flags, counts and the attention list, kept as flags change ----------------
+
+    def _forget_derived(self) -> None:
+        self.flags = {}
+        self.flag_counts = Counter()
+        self._flags_due.clear()
+        self._attention_tops.clear()
+        self._attention_keys.clear()
+        self._attention_sorted.clear()
+        self._attention_moved = True
+
+    def _compute_flags(self, attempt_ids: Iterable[str], now: datetime) -> dict[str, list[FlagHit]]:
+        fresh: dict[str, list[FlagHit]] = {}
+        due = self._flags_due
+        for aid in attempt_ids:
+            hits, until = self.hall.flags_until(aid, now)
+            fresh[aid] = hits
+            if until is None:
+                due.pop(aid, None)
+            else:
+                due[aid] = until.timestamp()
+        self._flags_clock = max(self._flags_clock, now.timestamp())
+        return fresh
+
+    def _all_flags(self, now: datetime) -> dict[str, list[FlagHit]]:
+        fresh = self._compute_flags(list(self.hall.rows), now)
+        self._flags_basis = self._basis()
+        self._flags_clock = now.timestamp()
+        return fresh
+
+    def _basis(self) -> tuple[object, ...]:
+        hall = self.hall
+        return (hall.thresholds, hall.session_starts_at, hall.session_ends_at)
+
+    def _due_flags(self, now: datetime) -> dict[str, list[FlagHit]]:
+        """Flags of the rows the passing time may have changed (all of them after a change
+        of thresholds or session times, or when the clock went back)."""
+        at = now.timestamp()
+        if self._flags_basis != self._basis() or at < self._flags_clock:
+            return self._all_flags(now)
+        return self._compute_flags([aid for aid, t in self._flags_due.items() if t <= at], now)
+
+    def _store_flags(self, fresh: dict[str, list[FlagHit]]) -> None:
+        """Keep ``flags``, ``flag_counts`` and the attention list in step with new flags."""
+        counts = self.flag_counts
+        for aid, hits in fresh.items():
+            old = self.flags.get(aid)
+            if old is not None and old == hits:
+                # Unchanged: keep the list held (fewer long-lived objects for the GC to walk).
+                fresh[aid] = old
+                continue
+            self.flags[aid] = hits
+            if old is not None:
+                if len(old) == len(hits) and all(
+                    a.flag is b.flag for a, b in zip(old, hits, strict=True)
+                ):
+                    if hits:
+                        self._place_in_attention(aid, hits[0])
+                    continue
+                for hit in old:
+                    _count_down(counts, hit.flag)
+            for hit in hits:
+                counts[hit.flag] += 1
+            self._place_in_attention(aid, hits[0] if hits else None)
+
+    def _place_in_attention(self, aid: str, top: FlagHit | None) -> None:
+        if top is not None and top.severity <= Severity.INFO:
+            top = None
+        old_key = self._attention_keys.get(aid)
+        if top is None:
+            if old_key is not None:
+                self._drop_from_attention(aid, old_key)
+            return
+        held = self._attention_tops.get(aid)
+        self._attention_tops[aid] = top
+        if held is not None and held.flag is not top.flag:
+            self._attention_flag_moved = True
+        severity, since = attention_key(top)
+        key = (severity, since, self._hall_order.get(aid, 0), aid)
+        if key == old_key:
+            return
+        if old_key is not None:
+            del self._attention_sorted[bisect_left(self._attention_sorted, old_key)]
+        insort(self._attention_sorted, key)
+        self._attention_keys[aid] = key
+        self._attention_moved = True
+
+    def _drop_from_attention(self, aid: str, key: tuple[int, float, int, str]) -> None:
+        del self._attention_sorted[bisect_left(self._attention_sorted, key)]
+        del self._attention_keys[aid]
+        del self._attention_tops[aid]
+        self._attention_moved = True
 
     def _check_unlock(self, before: CandidateRow | None, row: CandidateRow) -> None:
         if row.attempt_id not in self._awaiting_unlock:
@@ -195,7 +315,8 @@ class LiveHall(QObject):
                     self.alertRaised.emit(aid, hit.flag.value)
 
     def tick(self) -> None:
-        """Once a second: flags for every row at the server-corrected time."""
+        """Once a second: flags, at the server-corrected time, of every row whose flags
+        the passing time may have changed."""
         if self._pending and not self._flush_timer.isActive():
             self.flush()
         now = self.clock()
@@ -203,10 +324,10 @@ class LiveHall(QObject):
             if (now - at).total_seconds() > UNLOCK_NOTE_KEPT_S:
                 del self._confirmed_at[aid]
                 self.table.set_note(aid, None)
-        fresh = {aid: self.hall.flags(aid, now) for aid in self.hall.rows}
+        fresh = self._due_flags(now)
         self._raise_alerts(fresh)
-        self.flags = fresh
-        flags_moved = self.table.set_flags(self.flags, now)
+        self._store_flags(fresh)
+        flags_moved = self.table.set_flags(fresh, now)
         self.table.tick(now)
         self._after_change(now, resort=False, rows_moved=flags_moved > 0)
         if self._resort_due:
@@ -218,8 +339,6 @@ class LiveHall(QObject):
         self.proxy.refresh()
 
     def _after_change(self, now: datetime, resort: bool, rows_moved: bool = True) -> None:
-        self.state_counts = self.hall.state_counts()
-        self.flag_counts = Counter(h.flag for hits in self.flags.values() for h in hits)
         self._rebuild_attention(now)
         # Sorting 5,000 rows costs; do it only when something it sorts by moved.
         self._resort_due = self._resort_due or rows_moved
@@ -228,5 +347,23 @@ class LiveHall(QObject):
         self.countsChanged.emit()
 
     def _rebuild_attention(self, now: datetime) -> None:
-        entries = attention_entries(self.hall.rows, self.flags)
-        self.attention.set_entries(entries, now, stale=self.connection.state != "live")
+        if self._attention_moved:
+            self._attention_ids = [key[-1] for key in self._attention_sorted]
+            self._attention_moved = False
+        self.attention.show_live(
+            self._attention_ids,
+            self.hall.rows,
+            self._attention_tops,
+            now,
+            stale=self.connection.state != "live",
+            flags_moved=self._attention_flag_moved,
+        )
+        self._attention_flag_moved = False
+
+
+def _count_down(counts: Counter[Any], key: Any) -> None:
+    left = counts[key] - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        del counts[key]

@@ -31,6 +31,8 @@ class AttentionColumn(IntEnum):
     CANDIDATE = 4
 
 
+_COLUMNS = list(AttentionColumn)
+
 def attention_title(column: AttentionColumn) -> str:
     titles = {
         AttentionColumn.SEAT: QCoreApplication.translate("AttentionModel", "Seat"),
@@ -84,9 +86,14 @@ def problem_text(row: CandidateRow, hit: FlagHit) -> str:
 
 
 class AttentionModel(QAbstractTableModel):
+    """The entries as attempt ids in order, read through the rows and top flags they
+    came with, so a live hall can hand over its own (changing) dicts without a copy."""
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._entries: list[tuple[CandidateRow, FlagHit]] = []
+        self._ids: list[str] = []
+        self._rows: Mapping[str, CandidateRow] = {}
+        self._tops: Mapping[str, FlagHit] = {}
         self._now = datetime.now(UTC)
         self._stale = False
 
@@ -94,36 +101,64 @@ class AttentionModel(QAbstractTableModel):
         self, entries: list[tuple[CandidateRow, FlagHit]], now: datetime, stale: bool = False
     ) -> None:
         same_people = [(r.attempt_id, h.flag) for r, h in entries] == [
-            (r.attempt_id, h.flag) for r, h in self._entries
+            (aid, self._tops[aid].flag) for aid in self._ids
         ]
+        rows = {r.attempt_id: r for r, _ in entries}
+        tops = {r.attempt_id: h for r, h in entries}
+        self._show([r.attempt_id for r, _ in entries], rows, tops, now, stale, not same_people)
+
+    def show_live(
+        self,
+        ids: list[str],
+        rows: Mapping[str, CandidateRow],
+        tops: Mapping[str, FlagHit],
+        now: datetime,
+        stale: bool,
+        flags_moved: bool,
+    ) -> None:
+        """The live hall's list: ``ids`` in order (a new list whenever it changed), the
+        hall's rows and each one's top flag; ``flags_moved``: an entry's flag changed."""
+        changed = flags_moved or ids != self._ids or rows is not self._rows or tops is not self._tops
+        self._show(ids, rows, tops, now, stale, changed)
+
+    def _show(
+        self,
+        ids: list[str],
+        rows: Mapping[str, CandidateRow],
+        tops: Mapping[str, FlagHit],
+        now: datetime,
+        stale: bool,
+        people_changed: bool,
+    ) -> None:
         self._now = now
         self._stale = stale
-        if same_people:
+        if not people_changed:
             # Only texts moved on (durations): keep the selection, no reset.
-            self._entries = entries
-            if entries:
+            self._ids, self._rows, self._tops = ids, rows, tops
+            if ids:
                 self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(entries) - 1, len(AttentionColumn) - 1)
+                    self.index(0, 0), self.index(len(ids) - 1, len(AttentionColumn) - 1)
                 )
             return
         self.beginResetModel()
-        self._entries = entries
+        self._ids, self._rows, self._tops = ids, rows, tops
         self.endResetModel()
 
     def entry(self, position: int) -> tuple[CandidateRow, FlagHit]:
-        return self._entries[position]
+        aid = self._ids[position]
+        return self._rows[aid], self._tops[aid]
 
     def position_of(self, attempt_id: str) -> int | None:
-        for i, (row, _) in enumerate(self._entries):
-            if row.attempt_id == attempt_id:
-                return i
-        return None
+        try:
+            return self._ids.index(attempt_id)
+        except ValueError:
+            return None
 
     def attempt_ids(self) -> list[str]:
-        return [row.attempt_id for row, _ in self._entries]
+        return list(self._ids)
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(AttentionColumn)
@@ -136,11 +171,20 @@ class AttentionModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A view asks every visible cell for ~7 roles at each repaint: answer the roles
+        # this model never sets before looking anything up.
+        if role not in _ROLES or (role == _FOREGROUND and not self._stale):
             return None
-        row, hit = self._entries[index.row()]
-        col = AttentionColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        position = index.row()
+        if position < 0 or position >= len(self._ids):
+            return None
+        aid = self._ids[position]
+        row = self._rows.get(aid)
+        hit = self._tops.get(aid)
+        if row is None or hit is None:
+            return None
+        col = _COLUMNS[index.column()]
+        if role == _DISPLAY:
             if col is AttentionColumn.SEAT:
                 return row.seat
             if col is AttentionColumn.CANDIDATE:
@@ -151,24 +195,31 @@ class AttentionModel(QAbstractTableModel):
                 if hit.since is None:
                     return ""
                 return duration_text((self._now - hit.since).total_seconds())
-            if col is AttentionColumn.ACTION:
-                return flag_action(hit.flag)
+            return flag_action(hit.flag)
         if role == ATTEMPT_ID_ROLE:
             return row.attempt_id
-        if (
-            role == Qt.ItemDataRole.BackgroundRole
-            and not self._stale
-            and col in (AttentionColumn.SEAT, AttentionColumn.PROBLEM)
-        ):
-            color = SEVERITY_BACKGROUND.get(hit.severity)
-            return QBrush(color) if color else None
-        if role == Qt.ItemDataRole.ForegroundRole and self._stale:
+        if role == _BACKGROUND:
+            if not self._stale and col in (AttentionColumn.SEAT, AttentionColumn.PROBLEM):
+                color = SEVERITY_BACKGROUND.get(hit.severity)
+                return QBrush(color) if color else None
+            return None
+        if role == _FOREGROUND:
             return QBrush(STALE_FOREGROUND)
-        if role == Qt.ItemDataRole.FontRole and col is AttentionColumn.SEAT:
-            font = QFont()
+        if role == _FONT:
+            if col is not AttentionColumn.SEAT:
+                return None
+            font = QFont()  # the application's font now (the user may enlarge it)
             font.setBold(True)
             font.setPointSizeF(font.pointSizeF() * 1.3)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{flag_text(hit.flag)} {hit.detail}".strip()
-        return None
+        return f"{flag_text(hit.flag)} {hit.detail}".strip()  # the tooltip
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+#: The roles AttentionModel.data answers (ints: a view asks with ints)
+_ROLES = frozenset(
+    {_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, int(Qt.ItemDataRole.ToolTipRole), ATTEMPT_ID_ROLE}
+)

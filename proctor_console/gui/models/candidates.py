@@ -131,12 +131,23 @@ class CandidateTableModel(QAbstractTableModel):
         self._flags = {k: v for k, v in self._flags.items() if k in self._position}
         self.endResetModel()
 
-    def update_rows(self, rows: Iterable[CandidateRow]) -> int:
-        """Replace known rows, append new ones. Returns how many rows changed."""
+    def update_rows(
+        self,
+        rows: Iterable[CandidateRow],
+        flags: Mapping[str, list[FlagHit]] | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Replace known rows, append new ones, with their new ``flags`` if given (one
+        ``dataChanged`` per run of rows for both). Returns how many rows changed."""
+        if now is not None:
+            self._now = now
+        if flags is not None:
+            self._flags.update(flags)
         changed: list[int] = []
         new: list[CandidateRow] = []
+        position = self._position
         for row in rows:
-            pos = self._position.get(row.attempt_id)
+            pos = position.get(row.attempt_id)
             if pos is None:
                 new.append(row)
             else:
@@ -201,25 +212,42 @@ class CandidateTableModel(QAbstractTableModel):
         return self._stale
 
     def _emit_rows_changed(self, positions: Iterable[int]) -> None:
+        # createIndex, not index(): the positions are ours and valid, and index() would ask
+        # rowCount() and columnCount() in Python for each (a batch has hundreds of runs).
         last_col = COLUMN_COUNT - 1
+        emit = self.dataChanged.emit
         for first, last in contiguous_runs(positions):
-            self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
+            emit(self.createIndex(first, 0), self.createIndex(last, last_col))
 
     # -- sorting (here, in Python, not by the proxy) -----------------------------
 
-    def sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+    def sort_rows(self, column: int, order: Qt.SortOrder) -> bool:
         """Reorder the rows by a column: one Python sort (milliseconds for 5,000 rows),
-        where QSortFilterProxyModel would call data() twice per comparison."""
+        where QSortFilterProxyModel would call data() twice per comparison.
+        True when the order changed (``layoutChanged`` was emitted)."""
         if column < 0 or not self._rows:
-            return
+            return False
         col = _COLUMNS[column]
-        keyed = sorted(
-            ((self._sort_key(r, col), r.seat_row or 0, r.seat_col or 0, i) for i, r in enumerate(self._rows)),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
+        sort_key = self._sort_key
+        if col is Column.BATTERY:  # the usual sort in a busy hall: no call per row
+            keys = [
+                (
+                    -1 if r.battery_pct is None else r.battery_pct,
+                    r.seat_row or 0,
+                    r.seat_col or 0,
+                    i,
+                )
+                for i, r in enumerate(self._rows)
+            ]
+        else:
+            keys = [
+                (sort_key(r, col), r.seat_row or 0, r.seat_col or 0, i)
+                for i, r in enumerate(self._rows)
+            ]
+        keyed = sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
         new_order = [item[-1] for item in keyed]
         if new_order == list(range(len(self._rows))):
-            return
+            return False
         self.layoutAboutToBeChanged.emit()
         old_to_new = [0] * len(new_order)
         for new_pos, old_pos in enumerate(new_order):
@@ -230,6 +258,7 @@ class CandidateTableModel(QAbstractTableModel):
         self._position = {r.attempt_id: i for i, r in enumerate(self._rows)}
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
+        return True
 
     # -- lookups -------------------------------------------------------------
 
@@ -435,16 +464,25 @@ class CandidateFilterProxy(QSortFilterProxyModel):
             model.sort_rows(column, order)
 
     def refresh(self) -> None:
-        """Re-filter and re-sort once (changes since the last refresh)."""
-        self.beginFilterChange()
-        self.endFilterChange()
-        self.sort(self._sort_column, self._sort_order)
+        """Re-sort and re-filter once (changes since the last refresh)."""
+        model = self.sourceModel()
+        moved = isinstance(model, CandidateTableModel) and model.sort_rows(
+            self._sort_column, self._sort_order
+        )
+        # A new source order (layoutChanged) has already made the proxy filter every row
+        # afresh; with no filter set every row stays in. Otherwise filter again.
+        if not moved and (self._text or self._states or self._flags):
+            self.beginFilterChange()
+            self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        # Called for every row of the hall on each refresh: kept to attribute lookups.
+        if not (self._states or self._flags or self._text):
+            return True
         model = self.sourceModel()
         if not isinstance(model, CandidateTableModel):
             return True
-        row = model.row_at(source_row)
+        row = model._rows[source_row]
         if self._states and row.state not in self._states:
             return False
         if self._flags and not any(h.flag in self._flags for h in model.flags_of(row.attempt_id)):

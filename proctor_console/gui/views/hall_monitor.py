@@ -146,6 +146,9 @@ class HallMonitor(QWidget):
         self.attentionList.setWordWrap(False)
         att_header = self.attentionList.horizontalHeader()
         att_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fit the columns to the rows in view: by default Qt measures up to 1,000 rows at
+        # every change, and in a lock storm the list changes with every batch.
+        att_header.setResizeContentsPrecision(0)
         att_header.setStretchLastSection(True)
         self.attentionList.clicked.connect(self._attention_clicked)
         self.attentionList.doubleClicked.connect(self._attention_activated)

@@ -123,8 +123,25 @@ class SeatMap(QWidget):
         row = self.seat_at(event.position().toPoint())
         self.setToolTip(f"{row.seat} · {row.candidate_no} {row.name}" if row else "")
 
+    def _seated(self) -> tuple[int, int, dict[tuple[int, int], CandidateRow]]:
+        """The grid and the candidate drawn at each seat: the hall's last row for a seat
+        two rows claim (bad data), as it would lie on top."""
+        if self.rows and self.columns:
+            rows, cols = self.rows, self.columns
+        else:
+            rows = cols = MAX_HALL_SIDE
+        seats: dict[tuple[int, int], CandidateRow] = {}
+        for row in self.live.hall.rows.values():
+            r, c = row.seat_row, row.seat_col
+            if r and c and 1 <= r <= rows and 1 <= c <= cols:
+                seats[r, c] = row
+        if not (self.rows and self.columns):
+            rows = max((r for r, _ in seats), default=0)
+            cols = max((c for _, c in seats), default=0)
+        return rows, cols, seats
+
     def paintEvent(self, event: QPaintEvent) -> None:
-        rows, cols = self._grid()
+        rows, cols, seats = self._seated()
         self.painted_tiles = 0
         if not rows or not cols:
             return
@@ -133,8 +150,10 @@ class SeatMap(QWidget):
         # A dark appearance (the system's, or the user's): deeper fills, so tiles do not glare;
         # text colour is chosen by each fill's lightness, so it reads on both.
         dark_theme = palette.color(QPalette.ColorRole.Window).lightness() < 128
-        probe = self._tile_rect(1, 1, rows, cols)
-        with_text = probe.width() >= 28 and probe.height() >= 22  # tiny tiles: colour blocks only
+        gap = 3.0
+        w = (self.width() - gap) / max(cols, 1)
+        h = (self.height() - gap) / max(rows, 1)
+        with_text = w - gap >= 28 and h - gap >= 22  # tiny tiles: colour blocks only
         if with_text:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         names = {state: short_state(state) for state in AttemptState}
@@ -143,41 +162,50 @@ class SeatMap(QWidget):
         small.setPointSizeF(max(6.0, min(9.0 * self._font_scale(), self.height() / rows / 4.2)))
         bold = QFont(small)
         bold.setBold(True)
-        occupied: set[tuple[int, int]] = set()
-        for row in self.live.hall.rows.values():
-            if not self._placeable(row, rows, cols):
-                continue
-            occupied.add((row.seat_row or 0, row.seat_col or 0))
-            self.painted_tiles += 1
-            rect = self._tile_rect(row.seat_row or 0, row.seat_col or 0, rows, cols)
-            fill = QColor(_FILL[row.state])
-            if stale:
-                fill = QColor("#e4e4e4")
+        # Colours and pens once per paint, not per tile (a hall has thousands).
+        fills: dict[AttemptState, QColor] = {}
+        texts: dict[AttemptState, QColor] = {}
+        for state, color in _FILL.items():
+            fill = QColor("#e4e4e4") if stale else QColor(color)
             if dark_theme:
                 fill = fill.darker(160)
-            hits = self.live.flags.get(row.attempt_id, [])
-            top = hits[0].severity if hits else Severity.INFO
-            border = _BORDER.get(top)
-            if row.attempt_id == self.selected:
-                painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3))
-            elif border is not None and not stale:
-                painter.setPen(QPen(border.lighter(150) if dark_theme else border, 2))
+            fills[state] = fill
+            if stale:
+                texts[state] = QColor("#666666") if fill.lightness() > 140 else QColor("#bbbbbb")
             else:
-                painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+                texts[state] = QColor("#111111") if fill.lightness() > 140 else QColor("#ffffff")
+        selected_pen = QPen(palette.color(QPalette.ColorRole.Highlight), 3)
+        plain_pen = QPen(palette.color(QPalette.ColorRole.Mid), 1)
+        border_pens = {
+            severity: QPen(color.lighter(150) if dark_theme else color, 2)
+            for severity, color in _BORDER.items()
+        }
+        flags = self.live.flags
+        selected = self.selected
+        for (r, c), row in seats.items():
+            self.painted_tiles += 1
+            rect = QRectF(gap + (c - 1) * w, gap + (r - 1) * h, w - gap, h - gap)
+            fill = fills[row.state]
+            hits = flags.get(row.attempt_id)
+            top = hits[0].severity if hits else Severity.INFO
+            border = None if stale else border_pens.get(top)
+            is_selected = row.attempt_id == selected
+            pen = selected_pen if is_selected else border if border is not None else plain_pen
             if not with_text:
                 painter.fillRect(rect, fill)
-                if row.attempt_id == self.selected or (border is not None and not stale):
+                if is_selected or border is not None:
+                    painter.setPen(pen)
                     painter.setBrush(Qt.BrushStyle.NoBrush)
                     painter.drawRect(rect)
                 continue
+            painter.setPen(pen)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 3, 3)
-            text = QColor("#111111") if fill.lightness() > 140 else QColor("#ffffff")
-            if stale:
-                text = QColor("#666666") if fill.lightness() > 140 else QColor("#bbbbbb")
-            painter.setPen(text)
+            painter.setPen(texts[row.state])
             upper = QRectF(rect.x(), rect.y() + 1, rect.width(), rect.height() / 2)
-            lower = QRectF(rect.x(), rect.y() + rect.height() / 2 - 1, rect.width(), rect.height() / 2)
+            lower = QRectF(
+                rect.x(), rect.y() + rect.height() / 2 - 1, rect.width(), rect.height() / 2
+            )
             painter.setFont(small)
             painter.drawText(upper, Qt.AlignmentFlag.AlignCenter, row.seat)
             painter.setFont(bold if top >= Severity.MEDIUM else small)
@@ -189,7 +217,7 @@ class SeatMap(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for r in range(1, rows + 1):
                 for c in range(1, cols + 1):
-                    if (r, c) not in occupied:
+                    if (r, c) not in seats:
                         painter.drawRect(self._tile_rect(r, c, rows, cols))
                         self.painted_tiles += 1
         painter.end()

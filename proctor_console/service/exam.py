@@ -139,6 +139,13 @@ _SESSION_COLS = [
 ATTEMPT_SELECT = select(attempts, *_SESSION_COLS).join(
     exam_sessions, exam_sessions.c.id == attempts.c.session_id
 )
+#: What a candidate row (``row_json``) needs: without the answers, the info, the unlock
+#: seed and the session's info fields, which a snapshot of 5,000 rows would read and
+#: decode for nothing.
+ROW_SELECT = select(
+    *(c for c in attempts.c if c.key not in ("answers", "info", "unlock_seed")),
+    *(c for c in _SESSION_COLS if c.key != "s_info_fields"),
+).join(exam_sessions, exam_sessions.c.id == attempts.c.session_id)
 
 
 async def load_attempt(conn: AsyncConnection, aid: str) -> dict[str, Any]:

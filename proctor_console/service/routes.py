@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -594,17 +595,24 @@ def _hall_filter(actor: Actor, session: dict[str, Any], hall_id: str | None) -> 
     return None
 
 
+def plain_json(content: dict[str, Any]) -> Response:
+    """A JSON answer of plain values (str, int, float, bool, None, lists, dicts): compact
+    UTF-8 as FastAPI's JSONResponse writes it, without its ``jsonable_encoder`` walk and
+    by orjson (together 0.8 s -> 0.2 s for a snapshot of 5,000 rows; tests/bench/RESULTS.md)."""
+    return Response(orjson.dumps(content), media_type="application/json")
+
+
 @router.get("/sessions/{sid}/candidates", response_model=None, tags=["console"])
-async def snapshot(sid: str, request: Request, actor: ActorDep, hall_id: str | None = None) -> dict[str, Any]:
+async def snapshot(sid: str, request: Request, actor: ActorDep, hall_id: str | None = None) -> Response:
     session = await _session_for(request, actor, sid)
     wanted = _hall_filter(actor, session, hall_id)
     async with service(request).store.read() as conn:
         cursor = await exam.max_cursor(conn)
-        query = exam.ATTEMPT_SELECT.where(attempts.c.session_id == sid)
+        query = exam.ROW_SELECT.where(attempts.c.session_id == sid)
         if wanted is not None:
             query = query.where(attempts.c.hall_id.in_(wanted))
         rows = (await conn.execute(query.order_by(attempts.c.hall_id, attempts.c.seat_row, attempts.c.seat_col))).mappings().all()
-    return {"cursor": cursor, "server_time": format_time(utcnow()), "session": exam.session_json(session), "candidates": [exam.row_json(dict(r)) for r in rows]}
+    return plain_json({"cursor": cursor, "server_time": format_time(utcnow()), "session": exam.session_json(session), "candidates": [exam.row_json(r) for r in rows]})
 
 
 #: Cursors are 64-bit integers in storage; a larger one is a 422, not a database error.
@@ -769,7 +777,7 @@ async def session_log(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 5000,
     include_rows: bool = False,
     hall_id: str | None = None,
-) -> dict[str, Any]:
+) -> Response:
     """The session's event log in order, paged by cursor: every timeline entry and, with
     ``include_rows``, the telemetry changes too, each with the row after it (for replay)."""
     session = await _session_for(request, actor, sid)
@@ -789,7 +797,7 @@ async def session_log(
         if include_rows and e["type"] == "candidate":
             entry["row"] = e["data"]
         out.append(entry)
-    return {"session_id": sid, "events": out, "more": more, "next_after": rows[-1]["id"] if rows else after}
+    return plain_json({"session_id": sid, "events": out, "more": more, "next_after": rows[-1]["id"] if rows else after})
 
 
 class EscalationBody(Body):

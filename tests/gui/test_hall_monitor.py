@@ -191,3 +191,23 @@ def test_small_room_shows_empty_seats_as_empty(qtbot) -> None:  # type: ignore[n
     seat_map.grab().save("/tmp/seat_small.png")
     assert seat_map.painted_tiles == 20
     assert seat_map._tile_rect(4, 5, 4, 5).width() > 100  # the room fills the map (zoomed to fit)
+
+
+def test_attention_columns_are_fitted_again_soon_after_the_list_changes(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from proctor_console.gui.models.attention import AttentionColumn
+
+    live, monitor = monitor_with_rows(qtbot)
+    view = monitor.attentionList
+    problem = live.attention.index(0, AttentionColumn.PROBLEM).data()
+    needed = view.fontMetrics().horizontalAdvance(problem)
+    qtbot.waitUntil(lambda: not monitor._fit_attention.isActive(), timeout=3000)  # the first fit is done
+    assert view.columnWidth(AttentionColumn.PROBLEM) >= needed
+    view.setColumnWidth(AttentionColumn.PROBLEM, 5)  # squeezed, as by hand
+    row = make_row(5)
+    row.version += 1
+    row.state = AttemptState.LOCKED
+    row.locked_since = NOW - timedelta(seconds=10)
+    live.feed_rows([row])
+    live.flush()
+    assert live.attention.position_of(row.attempt_id) is not None
+    qtbot.waitUntil(lambda: view.columnWidth(AttentionColumn.PROBLEM) >= needed, timeout=3000)

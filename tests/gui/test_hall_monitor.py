@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
 from proctor_console.domain.flags import Thresholds
@@ -211,3 +211,51 @@ def test_attention_columns_are_fitted_again_soon_after_the_list_changes(qtbot) -
     live.flush()
     assert live.attention.position_of(row.attempt_id) is not None
     qtbot.waitUntil(lambda: view.columnWidth(AttentionColumn.PROBLEM) >= needed, timeout=3000)
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.regions: list[QRect] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.regions.append(event.rect())  # type: ignore[attr-defined]
+        return False
+
+
+def test_a_change_repaints_its_row_when_in_view_and_nothing_when_out_of_view(qtbot) -> None:  # type: ignore[no-untyped-def]
+    live = LiveHall(clock=lambda: NOW)
+    live.feed_rows([make_row(i) for i in range(400)], reset=True)
+    live.flush()
+    live.set_connection(ConnectionView("live", NOW))
+    monitor = HallMonitor(live)
+    qtbot.addWidget(monitor)
+    monitor.resize(1400, 800)
+    monitor.show()
+    qtbot.waitExposed(monitor)
+    view = monitor.candidateTable
+    counter = _PaintCounter()
+    view.viewport().installEventFilter(counter)
+    QApplication.processEvents()
+    counter.regions.clear()
+
+    far = make_row(390)  # sorted by seat: far below the rows in view
+    far.version += 1
+    far.battery_pct = 7
+    live.feed_rows([far])
+    live.flush()
+    QApplication.processEvents()
+    assert counter.regions == []
+
+    near = make_row(2)
+    near.version += 1
+    near.state = AttemptState.LOCKED
+    near.locked_since = NOW
+    live.feed_rows([near])
+    live.flush()
+    position = live.table.position_of("a2")
+    assert position is not None
+    row = live.proxy.mapFromSource(live.table.index(position, 0)).row()
+    y = view.rowViewportPosition(row)
+    qtbot.waitUntil(lambda: any(r.top() <= y < r.bottom() for r in counter.regions), timeout=3000)

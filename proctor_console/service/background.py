@@ -32,6 +32,8 @@ log = logging.getLogger("proctor_console.service")
 # one heartbeat interval at most) while a quiet hall of 5,000 phones writes about
 # 330 events a second instead of one per heartbeat.
 SEEN_RESEND = timedelta(seconds=15)
+#: Attempts written per statement batch of a flush; the loop answers heartbeats between batches.
+FLUSH_CHUNK = 100
 TELEMETRY_FIELDS = ("battery_pct", "charging", "network", "answered")
 #: What the flush reads to decide whether a heartbeat re-sends the row.
 TELEMETRY_STATE = (attempts.c.id, attempts.c.version, attempts.c.seen_in_event, *(attempts.c[f] for f in TELEMETRY_FIELDS))
@@ -62,8 +64,11 @@ class TelemetryBuffer:
         written = 0
         try:
             async with self.store.write() as conn:
-                for start in range(0, len(ids), 400):
-                    written += await self._flush_chunk(conn, ids[start : start + 400], batch)
+                for start in range(0, len(ids), FLUSH_CHUNK):
+                    written += await self._flush_chunk(conn, ids[start : start + FLUSH_CHUNK], batch)
+                    # SQLite runs on this thread: let the heartbeats waiting meanwhile be
+                    # answered (from memory) between chunks, not after the whole flush.
+                    await asyncio.sleep(0)
         except BaseException:  # also when cancelled at shutdown: the last flush writes it
             # Keep what we had unless newer telemetry has arrived meanwhile.
             for aid, tel in batch.items():

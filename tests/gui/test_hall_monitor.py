@@ -19,9 +19,9 @@ from proctor_console.gui.views.hall_monitor import HallMonitor
 from .test_models import NOW, make_row
 
 
-def monitor_with_rows(qtbot):  # type: ignore[no-untyped-def]
+def monitor_with_rows(qtbot, count: int = 24):  # type: ignore[no-untyped-def]
     live = LiveHall(clock=lambda: NOW)
-    rows = [make_row(i) for i in range(24)]
+    rows = [make_row(i) for i in range(count)]
     rows[3].state = AttemptState.LOCKED
     rows[3].locked_since = NOW - timedelta(seconds=40)
     rows[17].state = AttemptState.LOCKED
@@ -225,14 +225,7 @@ class _PaintCounter(QObject):
 
 
 def test_a_change_repaints_its_row_when_in_view_and_nothing_when_out_of_view(qtbot) -> None:  # type: ignore[no-untyped-def]
-    live = LiveHall(clock=lambda: NOW)
-    live.feed_rows([make_row(i) for i in range(400)], reset=True)
-    live.flush()
-    live.set_connection(ConnectionView("live", NOW))
-    monitor = HallMonitor(live)
-    qtbot.addWidget(monitor)
-    monitor.resize(1400, 800)
-    monitor.show()
+    live, monitor = monitor_with_rows(qtbot, 400)
     qtbot.waitExposed(monitor)
     view = monitor.candidateTable
     counter = _PaintCounter()
